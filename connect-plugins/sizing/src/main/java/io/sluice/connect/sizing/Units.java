@@ -106,23 +106,18 @@ public final class Units {
 
     /** A size for people: decimal units, three significant digits ({@code 181 TB}). */
     public static String bytes(double bytes) {
-        String[] units = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};
-        int i = 0;
-        double v = bytes;
-        while (Math.abs(v) >= 1000 && i < units.length - 1) {
-            v /= 1000;
-            i++;
-        }
-        return number(v) + " " + units[i];
+        return scaled(bytes, 1000, "B", "KB", "MB", "GB", "TB", "PB", "EB");
     }
 
     /** A size in binary units, for memory ({@code 6 GiB}). */
     public static String binaryBytes(double bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        return scaled(bytes, 1024, "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB");
+    }
+
+    private static String scaled(double v, double step, String... units) {
         int i = 0;
-        double v = bytes;
-        while (Math.abs(v) >= 1024 && i < units.length - 1) {
-            v /= 1024;
+        while (Math.abs(v) >= step && i < units.length - 1) {
+            v /= step;
             i++;
         }
         return number(v) + " " + units[i];

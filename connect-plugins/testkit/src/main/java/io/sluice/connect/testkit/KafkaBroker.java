@@ -52,7 +52,7 @@ public final class KafkaBroker {
 
         List<String> jvm = new ArrayList<>(jvmOptions);
         jvm.addAll(LogConfig.options(dist, dir));
-        String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
+        String clusterId = newClusterId();
         new JavaProcess("kafka-storage-format", jvm, dist.classpath(), "kafka.tools.StorageTool",
                 List.of("format", "-t", clusterId, "-c", config.toString()), dir.resolve("logs/format.log"))
                 .runToCompletion(Duration.ofMinutes(2));
@@ -60,10 +60,12 @@ public final class KafkaBroker {
                 dir.resolve("logs/broker.log"));
     }
 
-    private static byte[] randomBytes() {
+    /** A random Kafka cluster id that cannot start with '-', which the storage tool would read as an option. */
+    static String newClusterId() {
         byte[] b = new byte[16];
         ThreadLocalRandom.current().nextBytes(b);
-        return b;
+        b[0] &= 0x7f; // first base64 digit < 32: 'A'..'f'
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     void start(Duration timeout) {
