@@ -1,0 +1,157 @@
+package io.sluice.connect.common.path;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A path to fields inside a record key or value, the same for records with a schema ({@code Struct}) and without one
+ * ({@code Map}, schemaless JSON).
+ *
+ * <pre>
+ *   customer.contact.email   nested fields (or map keys)
+ *   contacts[*].phone        every element of an array (or every value of a map), then a field of each
+ *   after.ssn                a field inside a Debezium-style change envelope
+ *   `a.b`.c                  back-quotes for a name holding '.', '[' or ']'
+ *   $                        the whole key or value
+ * </pre>
+ */
+public final class FieldPath {
+
+    /** One step down the tree. */
+    public sealed interface Step permits Field, Each {
+    }
+
+    /** A struct field or map entry by name. */
+    public record Field(String name) implements Step {
+        @Override
+        public String toString() {
+            return name.matches("[^.\\[\\]`$]+") ? name : "`" + name + "`";
+        }
+    }
+
+    /** Every element of an array, or every value of a map. */
+    public record Each() implements Step {
+        @Override
+        public String toString() {
+            return "[*]";
+        }
+    }
+
+    private static final FieldPath ROOT = new FieldPath(List.of());
+
+    private final List<Step> steps;
+
+    private FieldPath(List<Step> steps) {
+        this.steps = List.copyOf(steps);
+    }
+
+    /**
+     * Parses a path.
+     *
+     * @throws IllegalArgumentException saying where the text goes wrong and what is expected there
+     */
+    public static FieldPath parse(String text) {
+        String s = text == null ? "" : text.trim();
+        if (s.equals("$")) {
+            return ROOT;
+        }
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty path; write a field name such as customer.email, or $ for the whole record part");
+        }
+        List<Step> steps = new ArrayList<>();
+        int i = 0;
+        boolean expectName = true;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (expectName) {
+                if (c == '`') {
+                    int end = s.indexOf('`', i + 1);
+                    if (end < 0) {
+                        throw error(s, i, "unclosed back-quote");
+                    }
+                    if (end == i + 1) {
+                        throw error(s, i, "empty quoted name");
+                    }
+                    steps.add(new Field(s.substring(i + 1, end)));
+                    i = end + 1;
+                } else {
+                    int start = i;
+                    while (i < s.length() && ".[]`".indexOf(s.charAt(i)) < 0) {
+                        i++;
+                    }
+                    if (i == start) {
+                        throw error(s, i, "expected a field name");
+                    }
+                    String name = s.substring(start, i);
+                    if (!name.equals(name.trim())) {
+                        throw error(s, start, "field name with leading or trailing spaces; quote it with back-quotes");
+                    }
+                    steps.add(new Field(name));
+                }
+                expectName = false;
+            } else if (s.startsWith("[*]", i)) {
+                steps.add(new Each());
+                i += 3;
+            } else if (c == '.') {
+                i++;
+                expectName = true;
+                if (i == s.length()) {
+                    throw error(s, i, "expected a field name after '.'");
+                }
+            } else if (c == '[') {
+                throw error(s, i, "only [*] (every element) is supported inside brackets");
+            } else {
+                throw error(s, i, "expected '.', '[*]' or the end");
+            }
+        }
+        return new FieldPath(steps);
+    }
+
+    private static IllegalArgumentException error(String path, int at, String what) {
+        return new IllegalArgumentException("bad field path '" + path + "' at position " + (at + 1) + ": " + what);
+    }
+
+    /** The whole key or value ({@code $}). */
+    public static FieldPath root() {
+        return ROOT;
+    }
+
+    public List<Step> steps() {
+        return steps;
+    }
+
+    public boolean isRoot() {
+        return steps.isEmpty();
+    }
+
+    /** True if this path equals {@code other} or leads to a field inside it, e.g. {@code a} and {@code a.b}. */
+    public boolean overlaps(FieldPath other) {
+        int n = Math.min(steps.size(), other.steps.size());
+        return steps.subList(0, n).equals(other.steps.subList(0, n));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FieldPath p && p.steps.equals(steps);
+    }
+
+    @Override
+    public int hashCode() {
+        return steps.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        if (steps.isEmpty()) {
+            return "$";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Step step : steps) {
+            if (step instanceof Field && b.length() > 0) {
+                b.append('.');
+            }
+            b.append(step);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,197 @@
+package io.sluice.connect.smt.pii;
+
+import io.sluice.connect.common.path.FieldPath;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.cache.Cache;
+import org.apache.kafka.common.cache.LRUCache;
+import org.apache.kafka.common.cache.SynchronizedCache;
+import org.apache.kafka.connect.data.Schema;
+
+/**
+ * The masking engine behind {@code PiiMask}: turns the settings into strategies bound to paths, masks values with
+ * a schema through cached {@link SchemaPlan}s and values without one through a {@link SchemalessMasker}.
+ */
+public final class Masking {
+
+    /** What to do where a rule's strategy cannot mask a field's type. Passing the field through is not an option. */
+    public enum OnError {
+        FAIL, REDACT
+    }
+
+    /** The transform's settings, parsed and validated by its ConfigDef. */
+    public record Settings(String rules, List<String> fields, String replacement, byte[] hashKey, String hashEncoding,
+                           char maskChar, int keepFirst, int keepLast, String keepChars, List<String> detectTypes,
+                           String detectMask, Map<String, String> customPatterns, OnError onError, int schemaCacheSize) {
+    }
+
+    /** A masked value with a schema, and that schema. */
+    public record Result(Schema schema, Object value) {
+    }
+
+    private final List<Target> targets;
+    private final Strategy fallback;
+    private final Cache<Schema, SchemaPlan> plans;
+    private final SchemalessMasker schemaless;
+    private final Map<String, LongAdder> detectorHits = new LinkedHashMap<>();
+
+    public Masking(Settings s) {
+        Hash hash = s.hashKey() == null ? null
+                : new Hash(s.hashKey(), Hash.Encoding.valueOf(s.hashEncoding().toUpperCase(Locale.ROOT)));
+        // Custom patterns join the detect.types detectors: a user who defines one wants it used.
+        List<Detector> defaultDetectors = detectors(s.detectTypes(), s.customPatterns());
+        s.customPatterns().forEach((name, regex) -> {
+            if (defaultDetectors.stream().noneMatch(d -> d.name().equals(name))) {
+                defaultDetectors.add(customDetector(name, regex));
+            }
+        });
+        List<Target> ts = new ArrayList<>();
+        for (String field : s.fields()) {
+            FieldPath path = FieldPath.parse(field);
+            ts.add(new Target(path, new Redact(s.replacement()), path + "=redact"));
+        }
+        for (MaskRule rule : MaskRule.parseList(s.rules())) {
+            ts.add(new Target(rule.path(), strategy(rule, s, hash, defaultDetectors, detectorHits), rule.toString()));
+        }
+        for (int i = 0; i < ts.size(); i++) {
+            for (int j = i + 1; j < ts.size(); j++) {
+                if (ts.get(i).path().overlaps(ts.get(j).path())) {
+                    throw new IllegalArgumentException("'" + ts.get(i).rule() + "' and '" + ts.get(j).rule()
+                            + "' reach the same field; keep one rule per field (fields and rules together)");
+                }
+            }
+        }
+        if (ts.isEmpty()) {
+            throw new IllegalArgumentException("no field to mask; list paths in 'fields' or rules in 'rules'");
+        }
+        this.targets = List.copyOf(ts);
+        this.fallback = s.onError() == OnError.REDACT ? new Redact(null) : null;
+        this.plans = new SynchronizedCache<>(new LRUCache<>(s.schemaCacheSize()));
+        this.schemaless = new SchemalessMasker(targets, fallback);
+    }
+
+    private static Strategy strategy(MaskRule rule, Settings s, Hash hash, List<Detector> defaultDetectors,
+                                     Map<String, LongAdder> hits) {
+        String where = "rule '" + rule + "': ";
+        switch (rule.strategy()) {
+            case "redact":
+                return new Redact(rule.args().isEmpty() ? s.replacement() : String.join(",", rule.args()));
+            case "hash":
+                if (hash == null) {
+                    throw new IllegalArgumentException(where + "hash needs a secret key in hash.key (a ConfigProvider reference such as ${file:/secrets/pii.properties:key} keeps it out of the config)");
+                }
+                return hash;
+            case "partial": {
+                int first = intArg(rule, "first", s.keepFirst());
+                int last = intArg(rule, "last", s.keepLast());
+                String chars = rule.namedArgs().getOrDefault("keep", s.keepChars());
+                return new Partial(first, last, s.maskChar(), chars);
+            }
+            case "truncate":
+                try {
+                    return Truncate.parse(rule.args().isEmpty() ? null : rule.args().get(0));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + e.getMessage());
+                }
+            default: {
+                List<Detector> ds = rule.args().isEmpty() ? defaultDetectors : detectors(rule.args(), s.customPatterns());
+                Detect.Mask mask = Detect.Mask.valueOf(s.detectMask().toUpperCase(Locale.ROOT));
+                if (mask == Detect.Mask.HASH && hash == null) {
+                    throw new IllegalArgumentException(where + "detect.mask=hash needs a secret key in hash.key");
+                }
+                ds.forEach(d -> hits.putIfAbsent(d.name(), new LongAdder()));
+                return new Detect(ds, mask, s.maskChar(), mask == Detect.Mask.HASH ? hash::maskSchemaless : null, hits);
+            }
+        }
+    }
+
+    private static int intArg(MaskRule rule, String name, int fallback) {
+        String v = rule.namedArgs().get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("rule '" + rule + "': " + name + "=" + v + " must be a whole number, 0 or more");
+        }
+    }
+
+    /** Built-in detectors by name, or custom ones ({@code detect.pattern.<name>}), in the built-in order first. */
+    static List<Detector> detectors(List<String> names, Map<String, String> custom) {
+        List<Detector> out = new ArrayList<>();
+        for (String n : names) {
+            String name = n.trim().toLowerCase(Locale.ROOT);
+            Detector d = Detector.BUILT_IN.get(name);
+            if (d == null && custom.containsKey(name)) {
+                d = customDetector(name, custom.get(name));
+            }
+            if (d == null) {
+                throw new IllegalArgumentException("unknown detector '" + n + "'; use " + String.join(", ", Detector.BUILT_IN.keySet())
+                        + " or define detect.pattern." + name);
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    static Detector customDetector(String name, String regex) {
+        try {
+            return new Detector(name, Pattern.compile(regex), x -> true);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("detect.pattern." + name + " is not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    /** The masked value, or null when no rule reaches a field of this schema (the record passes untouched). */
+    public Result mask(Schema schema, Object value) {
+        SchemaPlan plan = plans.get(schema);
+        if (plan == null) {
+            plan = SchemaPlan.build(schema, targets, fallback);
+            plans.put(schema, plan);
+        }
+        return plan.isIdentity() ? null : new Result(plan.schema(), plan.apply(value));
+    }
+
+    /** The masked value; the same object when nothing in it was masked. */
+    public Object maskSchemaless(Object value) {
+        return schemaless.apply(value);
+    }
+
+    /** Findings per detector since the transform started. */
+    public Map<String, LongAdder> detectorHits() {
+        return detectorHits;
+    }
+
+    /**
+     * Checks a rule list as the transform would read it, for the config validator: syntax, strategy names and their
+     * arguments. What depends on other keys (hash.key, custom detectors) is checked when the transform starts.
+     */
+    public static void checkRules(String rules) {
+        Settings probe = new Settings("", List.of(), null, new byte[] {1}, "hex", '*', 0, 4, "", List.of(), "label",
+                Map.of(), OnError.FAIL, 1);
+        Hash hash = new Hash(probe.hashKey(), Hash.Encoding.HEX);
+        for (MaskRule rule : MaskRule.parseList(rules)) {
+            if (rule.strategy().equals("detect")) {
+                for (String n : rule.args()) {
+                    if (!n.trim().toLowerCase(Locale.ROOT).matches("[a-z0-9_]+")) {
+                        throw new IllegalArgumentException("rule '" + rule + "': '" + n + "' is not a detector name");
+                    }
+                }
+            } else {
+                strategy(rule, probe, hash, List.of(), new LinkedHashMap<>());
+            }
+        }
+    }
+}
