@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,96 @@ abstract class BundleOnWorkersIT {
         } finally {
             cluster.rest().deleteConnector("sizing-probe");
             Wait.until("sizing-probe deleted", TIMEOUT, () -> cluster.rest().get("/connectors/sizing-probe").status() == 404);
+        }
+    }
+
+    // --- PiiMask
+
+    private static final java.util.regex.Pattern PLAINTEXT_PII = java.util.regex.Pattern.compile(
+            "ann@example\\.com|bob@example\\.org|4111 1111 1111 1111|4111111111111111|123-45-6789|078-05-1120");
+
+    @Test
+    void piiMaskKeepsPlaintextPiiOutOfASourceTopic() throws Exception {
+        ConnectCluster cluster = cluster();
+        Path input = cluster.dir().resolve("pii-source.txt");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            lines.add("{\"id\":" + i + ",\"note\":\"ticket " + i + ": mail ann@example.com, card 4111 1111 1111 1111, "
+                    + "ssn 123-45-6789, from 10.0.0." + i + "\"}");
+        }
+        Files.write(input, lines, StandardCharsets.UTF_8);
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("file", input.toString());
+        config.put("topic", "pii-source-masked");
+        config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("transforms", "mask");
+        config.put("transforms.mask.type", "io.sluice.connect.smt.PiiMask$Value");
+        config.put("transforms.mask.rules", "$=detect");
+        cluster.rest().createConnector("pii-source", config);
+        try {
+            cluster.rest().awaitState("pii-source", "RUNNING", 1, TIMEOUT);
+            var records = cluster.consume("pii-source-masked", lines.size(), TIMEOUT);
+            assertThat(records).hasSize(lines.size());
+            for (var r : records) {
+                String raw = new String(r.value(), StandardCharsets.UTF_8);
+                assertThat(PLAINTEXT_PII.matcher(raw).find()).as(raw).isFalse();
+                assertThat(raw).contains("[EMAIL]", "[CARD]", "[SSN]", "[IP]").startsWith("{\"id\":");
+            }
+        } finally {
+            cluster.rest().deleteConnector("pii-source");
+        }
+    }
+
+    @Test
+    void piiMaskAppliesSeveralStrategiesInASinkPipelineAndHashesEqualInputsEqually() throws Exception {
+        ConnectCluster cluster = cluster();
+        cluster.createTopic("pii-in", 1);
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String email = i % 2 == 0 ? "ann@example.com" : "bob@example.org";
+            records.add(Map.entry("k" + i, "{\"id\":" + i + ",\"email\":\"" + email + "\",\"ssn\":\"078-05-1120\","
+                    + "\"card\":\"4111111111111111\",\"born\":\"1990-07-23\",\"notes\":\"reach me at " + email + "\"}"));
+        }
+        cluster.produce("pii-in", records);
+        Path output = cluster.dir().resolve("pii-sink.txt");
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
+        config.put("tasks.max", "1");
+        config.put("topics", "pii-in");
+        config.put("file", output.toString());
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        config.put("transforms", "mask");
+        config.put("transforms.mask.type", "io.sluice.connect.smt.PiiMask$Value");
+        config.put("transforms.mask.rules", "email=hash, ssn=redact, card=partial(last=4), born=truncate(year), notes=detect");
+        config.put("transforms.mask.hash.key", "e2e-secret");
+        cluster.rest().createConnector("pii-sink", config);
+        try {
+            cluster.rest().awaitState("pii-sink", "RUNNING", 1, TIMEOUT);
+            Wait.until("30 masked records in " + output, TIMEOUT,
+                    () -> Files.exists(output) && Files.readAllLines(output, StandardCharsets.UTF_8).size() >= 30);
+            String raw = Files.readString(output, StandardCharsets.UTF_8);
+            assertThat(PLAINTEXT_PII.matcher(raw).find()).as(raw).isFalse();
+            Map<String, String> pseudonymOf = new HashMap<>();
+            // FileStreamSink writes Map.toString(): {id=0, email=..., ...} in no fixed order.
+            var id = java.util.regex.Pattern.compile("\\bid=(\\d+)");
+            var email = java.util.regex.Pattern.compile("\\bemail=([0-9a-f]{64})[,}]");
+            for (String l : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+                assertThat(l).containsPattern("\\bssn=[,}]")
+                        .contains("card=************1111", "born=1990-01-01", "notes=reach me at [EMAIL]");
+                var i = id.matcher(l);
+                var e = email.matcher(l);
+                assertThat(i.find() && e.find()).as(l).isTrue();
+                String owner = Integer.parseInt(i.group(1)) % 2 == 0 ? "ann" : "bob";
+                assertThat(pseudonymOf.computeIfAbsent(owner, o -> e.group(1))).as(l).isEqualTo(e.group(1));
+            }
+            assertThat(pseudonymOf).hasSize(2);
+            assertThat(pseudonymOf.get("ann")).isNotEqualTo(pseudonymOf.get("bob"));
+        } finally {
+            cluster.rest().deleteConnector("pii-sink");
         }
     }
 }
