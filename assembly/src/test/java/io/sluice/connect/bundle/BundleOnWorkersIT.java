@@ -35,7 +35,7 @@ abstract class BundleOnWorkersIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     static ConnectClusterExtension clusterOn(String kafkaVersion) {
-        return new ConnectClusterExtension(b -> b.kafkaVersion(kafkaVersion).workers(2)
+        return new ConnectClusterExtension(b -> b.kafkaVersion(kafkaVersion).workers(2).jmx()
                 .pluginPath(Bundle.pluginPath())
                 .workerProperty("plugin.discovery", "service_load")
                 .workerProperty("rest.extension.classes", "io.sluice.connect.sizing.SizingRestExtension"));
@@ -128,6 +128,24 @@ abstract class BundleOnWorkersIT {
 
     // --- PiiMask
 
+    /** Plugin metrics (KIP-877) arrived in Kafka 4.1. */
+    private boolean supportsPluginMetrics() {
+        String[] v = cluster().kafkaVersion().split("\\.");
+        return Integer.parseInt(v[0]) > 4 || (Integer.parseInt(v[0]) == 4 && Integer.parseInt(v[1]) >= 1);
+    }
+
+    /** A metric summed over the plugin MBeans of every worker. */
+    private long sumOf(String metric) {
+        long sum = 0;
+        for (ConnectWorker w : cluster().workers()) {
+            for (Map<String, Object> attributes : w.metrics("kafka.connect:type=plugins,*").values()) {
+                Object v = attributes.get(metric);
+                sum += v == null ? 0 : ((Number) v).longValue();
+            }
+        }
+        return sum;
+    }
+
     private static final java.util.regex.Pattern PLAINTEXT_PII = java.util.regex.Pattern.compile(
             "ann@example\\.com|bob@example\\.org|4111 1111 1111 1111|4111111111111111|123-45-6789|078-05-1120");
 
@@ -211,6 +229,11 @@ abstract class BundleOnWorkersIT {
             }
             assertThat(pseudonymOf).hasSize(2);
             assertThat(pseudonymOf.get("ann")).isNotEqualTo(pseudonymOf.get("bob"));
+            if (supportsPluginMetrics()) {
+                // Five fields of 30 records, and one e-mail found in each note.
+                Wait.until("PiiMask metrics over JMX", TIMEOUT, () -> sumOf("fields-masked-total") == 150
+                        && sumOf("detector-hits-total") == 30);
+            }
         } finally {
             cluster.rest().deleteConnector("pii-sink");
         }

@@ -7,10 +7,13 @@ import io.sluice.connect.smt.pii.Detector;
 import io.sluice.connect.smt.pii.MaskFailure;
 import io.sluice.connect.smt.pii.Masking;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -18,6 +21,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.Monitorable;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
@@ -35,7 +41,7 @@ import org.apache.kafka.connect.transforms.Transformation;
  * mask fails the record with a {@link DataException} naming field and record, or is redacted ({@code on.error}); it is
  * never passed through unmasked.
  */
-public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformation<R>, Versioned, Monitorable {
 
     public static final String OVERVIEW_DOC = "Mask personal data in the record " + "key or value: nested field paths, "
             + "arrays, maps, records with and without schema; per-field strategies redact, hash (keyed HMAC-SHA-256), "
@@ -122,6 +128,11 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
                     ERRORS, 2, Width.SHORT, "Schema cache size");
 
     private Masking masking;
+    private final LongAdder masked = new LongAdder();
+    /** Findings per detector; filled by the engine as it sets up its detectors, read by the metrics. */
+    private final Map<String, LongAdder> detectorHits = new ConcurrentHashMap<>();
+    private PluginMetrics metrics;
+    private boolean metricsRegistered;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -144,10 +155,36 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
                     Choice.normalize(config.getString(DETECT_MASK_CONFIG)),
                     patterns,
                     Masking.OnError.valueOf(config.getString(ON_ERROR_CONFIG).trim().toUpperCase(Locale.ROOT)),
-                    config.getInt(SCHEMA_CACHE_SIZE_CONFIG)));
+                    config.getInt(SCHEMA_CACHE_SIZE_CONFIG)), masked, detectorHits);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+        registerMetrics();
+    }
+
+    /**
+     * Kafka 4.1+ workers hand every plugin its metrics registry (KIP-877); the metrics appear under the connector's
+     * and task's plugin metrics. On older workers this is never called and the counters stay internal.
+     */
+    @Override
+    public void withPluginMetrics(PluginMetrics metrics) {
+        this.metrics = metrics;
+        registerMetrics();
+    }
+
+    private void registerMetrics() {
+        if (metrics == null || masking == null || metricsRegistered) {
+            return; // both configure() and withPluginMetrics() must have happened, in either order
+        }
+        metricsRegistered = true;
+        metrics.addMetric(metrics.metricName("fields-masked-total", "Field values masked since the task started.",
+                new LinkedHashMap<>()), (Gauge<Long>) (config, now) -> masked.sum());
+        detectorHits.forEach((detector, hits) -> {
+            LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+            tags.put("detector", detector);
+            metrics.addMetric(metrics.metricName("detector-hits-total", "PII findings in free text since the task started.",
+                    tags), (Gauge<Long>) (config, now) -> hits.sum());
+        });
     }
 
     private static void validateRules(String name, Object value) {

@@ -134,7 +134,15 @@ public final class ConnectCluster implements AutoCloseable {
             props.put("plugin.path", spec.pluginPath.toAbsolutePath().toString());
         }
         props.putAll(spec.workerProperties);
-        return new ConnectWorker(index, dist, dir.resolve("worker-" + index), props, spec.workerJvmOptions);
+        List<String> jvm = new ArrayList<>(spec.workerJvmOptions);
+        int jmxPort = -1;
+        if (spec.jmx) {
+            jmxPort = freePort();
+            jvm.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+                    "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
+        }
+        return new ConnectWorker(index, dist, dir.resolve("worker-" + index), props, jvm, jmxPort);
     }
 
     public KafkaDistribution distribution() {
@@ -258,13 +266,8 @@ public final class ConnectCluster implements AutoCloseable {
     /** Stops the workers, then the broker. Safe to call twice, and after a failed start. */
     @Override
     public void close() {
-        workers.forEach(w -> {
-            try {
-                w.stop();
-            } catch (RuntimeException e) {
-                w.kill();
-            }
-        });
+        workers.forEach(w -> w.process().terminate()); // side by side: each may take seconds
+        workers.forEach(w -> w.process().awaitExit(ConnectWorker.STOP_GRACE));
         if (broker != null) {
             broker.stop();
         }
@@ -303,6 +306,7 @@ public final class ConnectCluster implements AutoCloseable {
         private Path pluginPath;
         private Path baseDir = Paths.get(System.getProperty("sluice.testkit.dir", "target/connect-cluster"));
         private final Map<String, String> workerProperties = new LinkedHashMap<>();
+        private boolean jmx;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         // Small heaps and a quick JIT: test clusters live for seconds to minutes on 2 cores.
         private List<String> brokerJvmOptions = List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
@@ -341,6 +345,12 @@ public final class ConnectCluster implements AutoCloseable {
 
         public Builder workerProperty(String key, String value) {
             workerProperties.put(key, value);
+            return this;
+        }
+
+        /** Opens JMX on each worker (127.0.0.1, no auth), for tests that read metrics: {@link ConnectWorker#metrics}. */
+        public Builder jmx() {
+            this.jmx = true;
             return this;
         }
 

@@ -6,6 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /** One distributed-mode Connect worker in its own JVM, with a REST listener on 127.0.0.1. */
 public final class ConnectWorker {
@@ -14,9 +20,12 @@ public final class ConnectWorker {
     private final int port;
     private final JavaProcess process;
     private final ConnectRestClient rest;
+    private final int jmxPort;
+    static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
-    ConnectWorker(int index, KafkaDistribution dist, Path dir, Map<String, String> props, List<String> jvmOptions) {
+    ConnectWorker(int index, KafkaDistribution dist, Path dir, Map<String, String> props, List<String> jvmOptions, int jmxPort) {
         this.index = index;
+        this.jmxPort = jmxPort;
         this.port = Integer.parseInt(props.get("rest.advertised.port"));
         Path config = dir.resolve("connect-distributed.properties");
         ConnectCluster.writeProperties(config, props);
@@ -48,9 +57,12 @@ public final class ConnectWorker {
         process.kill();
     }
 
-    /** SIGTERM, then SIGKILL if the worker has not stopped in 60 s. */
+    /**
+     * SIGTERM, then SIGKILL if the worker has not stopped in time. The grace is short: a SIGTERMed worker now and
+     * then hangs for Jetty's full 60 s stop timeout when Jetty's own shutdown hook races Connect's.
+     */
     public void stop() {
-        process.stop(Duration.ofSeconds(60));
+        process.stop(STOP_GRACE);
     }
 
     /** Starts the same worker again (same port, same config) and waits until it is ready. */
@@ -72,6 +84,39 @@ public final class ConnectWorker {
     /** The worker id other workers and the status API know it by. */
     public String workerId() {
         return "127.0.0.1:" + port;
+    }
+
+    /**
+     * The numeric attributes of every MBean matching {@code pattern} (e.g. {@code kafka.connect:type=plugins,*}), read
+     * over JMX; needs {@link ConnectCluster.Builder#jmx()}.
+     */
+    public Map<String, Map<String, Object>> metrics(String pattern) {
+        if (jmxPort < 0) {
+            throw new IllegalStateException("JMX is off; start the cluster with builder.jmx()");
+        }
+        JMXServiceURL url;
+        try {
+            url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+        try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+            MBeanServerConnection server = connector.getMBeanServerConnection();
+            for (ObjectName name : server.queryNames(new ObjectName(pattern), null)) {
+                Map<String, Object> attributes = new java.util.TreeMap<>();
+                for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
+                    Object v = server.getAttribute(name, a.getName());
+                    if (v instanceof Number) {
+                        attributes.put(a.getName(), v);
+                    }
+                }
+                out.put(name.toString(), attributes);
+            }
+        } catch (java.io.IOException | javax.management.JMException e) {
+            throw new IllegalStateException("cannot read JMX metrics of worker " + index + " on port " + jmxPort, e);
+        }
+        return out;
     }
 
     public ConnectRestClient rest() {

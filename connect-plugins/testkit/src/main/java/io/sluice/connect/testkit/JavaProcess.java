@@ -88,11 +88,23 @@ final class JavaProcess {
 
     /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
     void stop(Duration grace) {
+        terminate();
+        awaitExit(grace);
+    }
+
+    /** SIGTERM without waiting, so several processes can shut down side by side. */
+    void terminate() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }
+    }
+
+    /** Waits for the process to exit, and SIGKILLs it if it has not within {@code grace}. */
+    void awaitExit(Duration grace) {
         if (process == null) {
             return;
         }
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill();

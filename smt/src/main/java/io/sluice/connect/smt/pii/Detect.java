@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import org.apache.kafka.connect.data.Schema;
 
 /**
@@ -61,25 +60,22 @@ final class Detect implements Strategy {
 
     /** Finds spans on the original text (earlier detectors win overlaps), then writes the output once. */
     String scan(String text) {
-        List<int[]> spans = null; // start, end, detector index
+        TextScan scan = new TextScan(text);
+        List<int[]> spans = new ArrayList<>(4); // start, end, detector index
         for (int di = 0; di < detectors.size(); di++) {
             Detector d = detectors.get(di);
-            Matcher m = d.regex().matcher(text);
-            while (m.find()) {
-                if ((spans != null && overlaps(spans, m.start(), m.end())) || !d.valid().test(m.group())) {
-                    continue;
+            int index = di;
+            d.find(scan, (start, end) -> {
+                if (!overlaps(spans, start, end)) {
+                    spans.add(new int[] {start, end, index});
+                    LongAdder counter = hits.get(d.name());
+                    if (counter != null) {
+                        counter.increment();
+                    }
                 }
-                if (spans == null) {
-                    spans = new ArrayList<>(4);
-                }
-                spans.add(new int[] {m.start(), m.end(), di});
-                LongAdder counter = hits.get(d.name());
-                if (counter != null) {
-                    counter.increment();
-                }
-            }
+            });
         }
-        if (spans == null) {
+        if (spans.isEmpty()) {
             return text;
         }
         spans.sort((a, b) -> Integer.compare(a[0], b[0]));

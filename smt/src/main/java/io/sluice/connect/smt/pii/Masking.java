@@ -40,9 +40,12 @@ public final class Masking {
     private final Strategy fallback;
     private final Cache<Schema, SchemaPlan> plans;
     private final SchemalessMasker schemaless;
-    private final Map<String, LongAdder> detectorHits = new LinkedHashMap<>();
 
-    public Masking(Settings s) {
+    /**
+     * @param masked       counts every value masked
+     * @param detectorHits counts findings per detector; the engine adds an entry for each detector it uses
+     */
+    public Masking(Settings s, LongAdder masked, Map<String, LongAdder> detectorHits) {
         Hash hash = s.hashKey() == null ? null
                 : new Hash(s.hashKey(), Hash.Encoding.valueOf(s.hashEncoding().toUpperCase(Locale.ROOT)));
         // Custom patterns join the detect.types detectors: a user who defines one wants it used.
@@ -55,10 +58,10 @@ public final class Masking {
         List<Target> ts = new ArrayList<>();
         for (String field : s.fields()) {
             FieldPath path = FieldPath.parse(field);
-            ts.add(new Target(path, new Redact(s.replacement()), path + "=redact"));
+            ts.add(new Target(path, counted(new Redact(s.replacement()), masked), path + "=redact"));
         }
         for (MaskRule rule : MaskRule.parseList(s.rules())) {
-            ts.add(new Target(rule.path(), strategy(rule, s, hash, defaultDetectors, detectorHits), rule.toString()));
+            ts.add(new Target(rule.path(), counted(strategy(rule, s, hash, defaultDetectors, detectorHits), masked), rule.toString()));
         }
         for (int i = 0; i < ts.size(); i++) {
             for (int j = i + 1; j < ts.size(); j++) {
@@ -72,7 +75,7 @@ public final class Masking {
             throw new IllegalArgumentException("no field to mask; list paths in 'fields' or rules in 'rules'");
         }
         this.targets = List.copyOf(ts);
-        this.fallback = s.onError() == OnError.REDACT ? new Redact(null) : null;
+        this.fallback = s.onError() == OnError.REDACT ? counted(new Redact(null), masked) : null;
         this.plans = new SynchronizedCache<>(new LRUCache<>(s.schemaCacheSize()));
         this.schemaless = new SchemalessMasker(targets, fallback);
     }
@@ -112,6 +115,32 @@ public final class Masking {
         }
     }
 
+    /** The strategy, counting each value it masks. */
+    private static Strategy counted(Strategy strategy, LongAdder masked) {
+        return new Strategy() {
+            @Override
+            public String describe() {
+                return strategy.describe();
+            }
+
+            @Override
+            public Bound bind(Schema schema) {
+                Bound b = strategy.bind(schema);
+                return new Bound(b.schema(), v -> {
+                    masked.increment();
+                    return b.mask().apply(v);
+                });
+            }
+
+            @Override
+            public Object maskSchemaless(Object value) {
+                Object out = strategy.maskSchemaless(value);
+                masked.increment();
+                return out;
+            }
+        };
+    }
+
     private static int intArg(MaskRule rule, String name, int fallback) {
         String v = rule.namedArgs().get(name);
         if (v == null) {
@@ -148,7 +177,7 @@ public final class Masking {
 
     static Detector customDetector(String name, String regex) {
         try {
-            return new Detector(name, Pattern.compile(regex), x -> true);
+            return Detector.custom(name, Pattern.compile(regex));
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("detect.pattern." + name + " is not a valid regular expression: " + e.getDescription());
         }
@@ -167,11 +196,6 @@ public final class Masking {
     /** The masked value; the same object when nothing in it was masked. */
     public Object maskSchemaless(Object value) {
         return schemaless.apply(value);
-    }
-
-    /** Findings per detector since the transform started. */
-    public Map<String, LongAdder> detectorHits() {
-        return detectorHits;
     }
 
     /**
