@@ -6,6 +6,7 @@ import io.sluice.connect.common.path.FieldPath;
 import io.sluice.connect.smt.pii.Detector;
 import io.sluice.connect.smt.pii.MaskFailure;
 import io.sluice.connect.smt.pii.Masking;
+import io.sluice.connect.smt.pii.SchemaPlan;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,8 +220,8 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
                 Object masked = masking.maskSchemaless(value);
                 return masked == value ? record : newRecord(record, null, masked);
             }
-            Masking.Result result = masking.mask(schema, value);
-            return result == null ? record : newRecord(record, result.schema(), result.value());
+            SchemaPlan plan = masking.plan(schema);
+            return plan.isIdentity() ? record : newRecord(record, plan.schema(), plan.apply(value));
         } catch (MaskFailure e) {
             throw new DataException("PiiMask cannot mask field '" + e.path() + "' with rule '" + e.rule() + "': "
                     + e.getMessage() + ", in " + where(record) + "; fix the rule or set on.error=redact");

@@ -32,14 +32,12 @@ public final class Masking {
                            String detectMask, Map<String, String> customPatterns, OnError onError, int schemaCacheSize) {
     }
 
-    /** A masked value with a schema, and that schema. */
-    public record Result(Schema schema, Object value) {
-    }
-
     private final List<Target> targets;
     private final Strategy fallback;
     private final Cache<Schema, SchemaPlan> plans;
     private final SchemalessMasker schemaless;
+    private volatile SchemaPlan lastPlan;
+    private final LongAdder masked;
 
     /**
      * @param masked       counts every value masked
@@ -58,10 +56,10 @@ public final class Masking {
         List<Target> ts = new ArrayList<>();
         for (String field : s.fields()) {
             FieldPath path = FieldPath.parse(field);
-            ts.add(new Target(path, counted(new Redact(s.replacement()), masked), path + "=redact"));
+            ts.add(new Target(path, new Redact(s.replacement()), path + "=redact"));
         }
         for (MaskRule rule : MaskRule.parseList(s.rules())) {
-            ts.add(new Target(rule.path(), counted(strategy(rule, s, hash, defaultDetectors, detectorHits), masked), rule.toString()));
+            ts.add(new Target(rule.path(), strategy(rule, s, hash, defaultDetectors, detectorHits), rule.toString()));
         }
         for (int i = 0; i < ts.size(); i++) {
             for (int j = i + 1; j < ts.size(); j++) {
@@ -75,9 +73,10 @@ public final class Masking {
             throw new IllegalArgumentException("no field to mask; list paths in 'fields' or rules in 'rules'");
         }
         this.targets = List.copyOf(ts);
-        this.fallback = s.onError() == OnError.REDACT ? counted(new Redact(null), masked) : null;
+        this.fallback = s.onError() == OnError.REDACT ? new Redact(null) : null;
         this.plans = new SynchronizedCache<>(new LRUCache<>(s.schemaCacheSize()));
-        this.schemaless = new SchemalessMasker(targets, fallback);
+        this.masked = masked;
+        this.schemaless = new SchemalessMasker(targets, fallback, masked);
     }
 
     private static Strategy strategy(MaskRule rule, Settings s, Hash hash, List<Detector> defaultDetectors,
@@ -113,32 +112,6 @@ public final class Masking {
                 return new Detect(ds, mask, s.maskChar(), mask == Detect.Mask.HASH ? hash::maskSchemaless : null, hits);
             }
         }
-    }
-
-    /** The strategy, counting each value it masks. */
-    private static Strategy counted(Strategy strategy, LongAdder masked) {
-        return new Strategy() {
-            @Override
-            public String describe() {
-                return strategy.describe();
-            }
-
-            @Override
-            public Bound bind(Schema schema) {
-                Bound b = strategy.bind(schema);
-                return new Bound(b.schema(), v -> {
-                    masked.increment();
-                    return b.mask().apply(v);
-                });
-            }
-
-            @Override
-            public Object maskSchemaless(Object value) {
-                Object out = strategy.maskSchemaless(value);
-                masked.increment();
-                return out;
-            }
-        };
     }
 
     private static int intArg(MaskRule rule, String name, int fallback) {
@@ -183,14 +156,22 @@ public final class Masking {
         }
     }
 
-    /** The masked value, or null when no rule reaches a field of this schema (the record passes untouched). */
-    public Result mask(Schema schema, Object value) {
+    /**
+     * The plan for records of this schema, from the cache. A task sees one schema for long stretches, so the last
+     * plan is checked first, before the synchronized LRU cache.
+     */
+    public SchemaPlan plan(Schema schema) {
+        SchemaPlan last = lastPlan;
+        if (last != null && last.input() == schema) {
+            return last;
+        }
         SchemaPlan plan = plans.get(schema);
         if (plan == null) {
-            plan = SchemaPlan.build(schema, targets, fallback);
+            plan = SchemaPlan.build(schema, targets, fallback, masked);
             plans.put(schema, plan);
         }
-        return plan.isIdentity() ? null : new Result(plan.schema(), plan.apply(value));
+        lastPlan = plan;
+        return plan;
     }
 
     /** The masked value; the same object when nothing in it was masked. */

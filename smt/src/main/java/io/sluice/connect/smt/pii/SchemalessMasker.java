@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Masks records without a schema (maps, lists and plain values, as from schemaless JSON). A path that does not exist
@@ -15,11 +16,16 @@ final class SchemalessMasker {
 
     private final List<Target> targets;
     private final Strategy fallback;
+    private final LongAdder masked;
 
-    /** @param fallback applied where a rule's strategy cannot mask a value, or null to fail such records */
-    SchemalessMasker(List<Target> targets, Strategy fallback) {
+    /**
+     * @param fallback applied where a rule's strategy cannot mask a value, or null to fail such records
+     * @param masked   counts the values masked
+     */
+    SchemalessMasker(List<Target> targets, Strategy fallback, LongAdder masked) {
         this.targets = List.copyOf(targets);
         this.fallback = fallback;
+        this.masked = masked;
     }
 
     Object apply(Object value) {
@@ -89,6 +95,7 @@ final class SchemalessMasker {
     }
 
     private Object mask(Object value, Target t, String path) {
+        masked.increment();
         try {
             return t.strategy().maskSchemaless(value);
         } catch (MaskException e) {
