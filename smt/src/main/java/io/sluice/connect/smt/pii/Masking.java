@@ -1,6 +1,7 @@
 package io.sluice.connect.smt.pii;
 
 import io.sluice.connect.common.path.FieldPath;
+import io.sluice.connect.common.rules.PathRule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,9 @@ public final class Masking {
     public enum OnError {
         FAIL, REDACT
     }
+
+    /** The strategies a rule may name. */
+    public static final List<String> STRATEGIES = List.of("redact", "hash", "partial", "truncate", "detect");
 
     /** The transform's settings, parsed and validated by its ConfigDef. */
     public record Settings(String rules, List<String> fields, String replacement, byte[] hashKey, String hashEncoding,
@@ -58,7 +62,7 @@ public final class Masking {
             FieldPath path = FieldPath.parse(field);
             ts.add(new Target(path, new Redact(s.replacement()), path + "=redact"));
         }
-        for (MaskRule rule : MaskRule.parseList(s.rules())) {
+        for (PathRule rule : rules(s.rules())) {
             ts.add(new Target(rule.path(), strategy(rule, s, hash, defaultDetectors, detectorHits), rule.toString()));
         }
         for (int i = 0; i < ts.size(); i++) {
@@ -79,12 +83,30 @@ public final class Masking {
         this.schemaless = new SchemalessMasker(targets, fallback, masked);
     }
 
-    private static Strategy strategy(MaskRule rule, Settings s, Hash hash, List<Detector> defaultDetectors,
+    /** The rule list, each naming a known strategy. */
+    private static List<PathRule> rules(String text) {
+        List<PathRule> rules = PathRule.parseList(text);
+        for (int i = 0; i < rules.size(); i++) {
+            PathRule rule = rules.get(i);
+            if (!STRATEGIES.contains(rule.name())) {
+                throw new IllegalArgumentException("rule '" + rule + "': unknown strategy '" + rule.name() + "'; use one of "
+                        + String.join(", ", STRATEGIES));
+            }
+            for (PathRule earlier : rules.subList(0, i)) {
+                if (earlier.path().overlaps(rule.path())) {
+                    throw new IllegalArgumentException("rules '" + earlier + "' and '" + rule + "' reach the same field; keep one rule per field");
+                }
+            }
+        }
+        return rules;
+    }
+
+    private static Strategy strategy(PathRule rule, Settings s, Hash hash, List<Detector> defaultDetectors,
                                      Map<String, LongAdder> hits) {
         String where = "rule '" + rule + "': ";
-        switch (rule.strategy()) {
+        switch (rule.name()) {
             case "redact":
-                return new Redact(rule.args().isEmpty() ? s.replacement() : String.join(",", rule.args()));
+                return new Redact(rule.raw().isEmpty() ? s.replacement() : rule.raw());
             case "hash":
                 if (hash == null) {
                     throw new IllegalArgumentException(where + "hash needs a secret key in hash.key (a ConfigProvider reference such as ${file:/secrets/pii.properties:key} keeps it out of the config)");
@@ -93,7 +115,7 @@ public final class Masking {
             case "partial": {
                 int first = intArg(rule, "first", s.keepFirst());
                 int last = intArg(rule, "last", s.keepLast());
-                String chars = rule.namedArgs().getOrDefault("keep", s.keepChars());
+                String chars = rule.named().getOrDefault("keep", s.keepChars());
                 return new Partial(first, last, s.maskChar(), chars);
             }
             case "truncate":
@@ -114,8 +136,8 @@ public final class Masking {
         }
     }
 
-    private static int intArg(MaskRule rule, String name, int fallback) {
-        String v = rule.namedArgs().get(name);
+    private static int intArg(PathRule rule, String name, int fallback) {
+        String v = rule.named().get(name);
         if (v == null) {
             return fallback;
         }
@@ -187,8 +209,8 @@ public final class Masking {
         Settings probe = new Settings("", List.of(), null, new byte[] {1}, "hex", '*', 0, 4, "", List.of(), "label",
                 Map.of(), OnError.FAIL, 1);
         Hash hash = new Hash(probe.hashKey(), Hash.Encoding.HEX);
-        for (MaskRule rule : MaskRule.parseList(rules)) {
-            if (rule.strategy().equals("detect")) {
+        for (PathRule rule : rules(rules)) {
+            if (rule.name().equals("detect")) {
                 for (String n : rule.args()) {
                     if (!n.trim().toLowerCase(Locale.ROOT).matches("[a-z0-9_]+")) {
                         throw new IllegalArgumentException("rule '" + rule + "': '" + n + "' is not a detector name");
