@@ -2,6 +2,9 @@ package io.sluice.connect.common.path;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * A path to fields inside a record key or value, the same for records with a schema ({@code Struct}) and without one
@@ -128,6 +131,76 @@ public final class FieldPath {
     public boolean overlaps(FieldPath other) {
         int n = Math.min(steps.size(), other.steps.size());
         return steps.subList(0, n).equals(other.steps.subList(0, n));
+    }
+
+    /** A place the path reached in a value: its concrete path, schema (null without one), value, and whether it exists. */
+    public record Reached(String path, Schema schema, Object value, boolean present) {
+    }
+
+    /**
+     * Everything this path reaches in a key or value, with or without a schema: one entry per array element or map
+     * value for {@code [*]}, and an entry with {@code present=false} where the path stops (a missing field or key, or
+     * a null on the way). An empty array or map reaches nothing.
+     */
+    public List<Reached> resolve(Schema schema, Object value) {
+        List<Reached> out = new ArrayList<>(2);
+        resolve(0, schema, value, new StringBuilder(), out);
+        return out;
+    }
+
+    private void resolve(int depth, Schema schema, Object value, StringBuilder path, List<Reached> out) {
+        if (depth == steps.size()) {
+            out.add(new Reached(path.length() == 0 ? "$" : path.toString(), schema, value, true));
+            return;
+        }
+        Step step = steps.get(depth);
+        int mark = path.length();
+        if (value == null) {
+            out.add(new Reached(rest(path, depth), null, null, false));
+            return;
+        }
+        if (step instanceof Field f) {
+            path.append(mark == 0 ? "" : ".").append(f);
+            if (value instanceof Struct struct) {
+                org.apache.kafka.connect.data.Field field = struct.schema().field(f.name());
+                if (field == null) {
+                    out.add(new Reached(rest(path, depth + 1), null, null, false));
+                } else {
+                    resolve(depth + 1, field.schema(), struct.getWithoutDefault(f.name()), path, out);
+                }
+            } else if (value instanceof Map<?, ?> map && map.containsKey(f.name())) {
+                resolve(depth + 1, schema == null ? null : schema.valueSchema(), map.get(f.name()), path, out);
+            } else {
+                out.add(new Reached(rest(path, depth + 1), null, null, false));
+            }
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                path.append('[').append(i).append(']');
+                resolve(depth + 1, schema == null ? null : schema.valueSchema(), list.get(i), path, out);
+                path.setLength(mark);
+            }
+        } else if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                path.append('[').append(e.getKey()).append(']');
+                resolve(depth + 1, schema == null ? null : schema.valueSchema(), e.getValue(), path, out);
+                path.setLength(mark);
+            }
+        } else {
+            out.add(new Reached(rest(path, depth), null, null, false));
+        }
+        path.setLength(mark);
+    }
+
+    /** The concrete path so far plus the steps not taken, for a place the path did not reach. */
+    private String rest(StringBuilder path, int from) {
+        StringBuilder b = new StringBuilder(path);
+        for (Step step : steps.subList(from, steps.size())) {
+            if (step instanceof Field && b.length() > 0) {
+                b.append('.');
+            }
+            b.append(step);
+        }
+        return b.length() == 0 ? "$" : b.toString();
     }
 
     @Override

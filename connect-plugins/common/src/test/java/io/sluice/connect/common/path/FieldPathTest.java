@@ -47,4 +47,28 @@ class FieldPathTest {
         assertThatThrownBy(() -> FieldPath.parse("a[*]b")).hasMessageContaining("expected '.', '[*]' or the end");
         assertThatThrownBy(() -> FieldPath.parse("a. b")).hasMessageContaining("spaces");
     }
+
+    @Test
+    void resolvesStructsMapsAndArraysReportingWhatIsMissing() {
+        org.apache.kafka.connect.data.Schema item = org.apache.kafka.connect.data.SchemaBuilder.struct()
+                .field("sku", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA).build();
+        org.apache.kafka.connect.data.Schema order = org.apache.kafka.connect.data.SchemaBuilder.struct()
+                .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
+                .field("items", org.apache.kafka.connect.data.SchemaBuilder.array(item).build()).build();
+        org.apache.kafka.connect.data.Struct value = new org.apache.kafka.connect.data.Struct(order).put("id", 7)
+                .put("items", java.util.List.of(new org.apache.kafka.connect.data.Struct(item).put("sku", "A"),
+                        new org.apache.kafka.connect.data.Struct(item)));
+        var skus = FieldPath.parse("items[*].sku").resolve(order, value);
+        assertThat(skus).extracting(FieldPath.Reached::path).containsExactly("items[0].sku", "items[1].sku");
+        assertThat(skus).extracting(FieldPath.Reached::value).containsExactly("A", null);
+        assertThat(skus.get(0).schema()).isEqualTo(org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA);
+        var missing = FieldPath.parse("customer.email").resolve(order, value);
+        assertThat(missing).singleElement().satisfies(r -> {
+            assertThat(r.present()).isFalse();
+            assertThat(r.path()).isEqualTo("customer.email");
+        });
+        var schemaless = FieldPath.parse("a.b").resolve(null, java.util.Map.of("a", java.util.Map.of("b", 1)));
+        assertThat(schemaless).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(1));
+        assertThat(FieldPath.parse("$").resolve(null, "x")).singleElement().satisfies(r -> assertThat(r.path()).isEqualTo("$"));
+    }
 }

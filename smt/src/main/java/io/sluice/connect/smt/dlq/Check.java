@@ -1,0 +1,308 @@
+package io.sluice.connect.smt.dlq;
+
+import io.sluice.connect.common.path.FieldPath;
+import io.sluice.connect.common.rules.PathRule;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+
+/**
+ * One validation rule on a field path, compiled from {@code path=check(arguments)}:
+ * <pre>
+ *   required            the path exists and is not null
+ *   not.null            where the path exists, it is not null (a missing field is fine)
+ *   type(int32)         string, boolean, bytes, int8..int64, integer, float32, float64, number, decimal, date,
+ *                       time, timestamp, struct, array, map
+ *   regex(^[A-Z]{3}$)   strings match (the whole value)
+ *   range(0,1000)       numbers within bounds, either may be left out: range(0,) range(,1000)
+ *   in(NEW|PAID)        the value's text is one of these
+ *   max.length(64)      strings (characters), bytes, arrays and maps at most this long
+ * </pre>
+ * Nulls pass every check but {@code required} and {@code not.null}; a missing path passes every check but
+ * {@code required}.
+ */
+abstract class Check {
+
+    /** The checks a rule may name. */
+    static final List<String> NAMES = List.of("required", "not.null", "type", "regex", "range", "in", "max.length");
+
+    final PathRule rule;
+
+    private Check(PathRule rule) {
+        this.rule = rule;
+    }
+
+    /** The first place the rule fails in a key or value, or null. */
+    Violation check(Schema schema, Object value) {
+        for (FieldPath.Reached r : rule.path().resolve(schema, value)) {
+            String problem = r.present() ? (r.value() == null ? onNull() : onValue(r.schema(), r.value())) : onMissing();
+            if (problem != null) {
+                return new Violation(rule.text(), r.path(), r.path() + " " + problem);
+            }
+        }
+        return null;
+    }
+
+    String onMissing() {
+        return null;
+    }
+
+    String onNull() {
+        return null;
+    }
+
+    String onValue(Schema schema, Object value) {
+        return null;
+    }
+
+    /**
+     * Compiles a rule.
+     *
+     * @throws IllegalArgumentException naming the rule and what would fix it
+     */
+    static Check of(PathRule rule) {
+        String where = "rule '" + rule + "': ";
+        switch (rule.name()) {
+            case "required":
+                return new Check(rule) {
+                    @Override
+                    String onMissing() {
+                        return "is missing";
+                    }
+
+                    @Override
+                    String onNull() {
+                        return "is null";
+                    }
+                };
+            case "not.null":
+                return new Check(rule) {
+                    @Override
+                    String onNull() {
+                        return "is null";
+                    }
+                };
+            case "type": {
+                String expected = rule.raw().trim().toLowerCase(Locale.ROOT);
+                if (!TYPES.contains(expected)) {
+                    throw new IllegalArgumentException(where + "type(" + rule.raw() + ") names no type; use one of " + String.join(", ", TYPES));
+                }
+                return new Check(rule) {
+                    @Override
+                    String onValue(Schema schema, Object value) {
+                        String actual = schema != null ? typeOf(schema) : typeOf(value);
+                        return matches(expected, actual, schema == null ? value : null) ? null : "is " + actual + ", not " + expected;
+                    }
+                };
+            }
+            case "regex": {
+                Pattern p;
+                try {
+                    p = Pattern.compile(rule.raw());
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException(where + "not a valid regular expression: " + e.getDescription());
+                }
+                return new Check(rule) {
+                    @Override
+                    String onValue(Schema schema, Object value) {
+                        if (!(value instanceof String s)) {
+                            return "is " + typeOf(value) + ", not a string to match";
+                        }
+                        return p.matcher(s).matches() ? null : "does not match " + p.pattern();
+                    }
+                };
+            }
+            case "range": {
+                String[] bounds = rule.raw().split(",", -1);
+                if (bounds.length != 2) {
+                    throw new IllegalArgumentException(where + "write range(min,max); either may be empty, e.g. range(0,)");
+                }
+                BigDecimal min = bound(where, bounds[0]);
+                BigDecimal max = bound(where, bounds[1]);
+                if (min != null && max != null && min.compareTo(max) > 0) {
+                    throw new IllegalArgumentException(where + "min is above max");
+                }
+                return new Check(rule) {
+                    @Override
+                    String onValue(Schema schema, Object value) {
+                        BigDecimal n = number(value);
+                        if (n == null) {
+                            return "is " + typeOf(value) + ", not a number";
+                        }
+                        if ((min != null && n.compareTo(min) < 0) || (max != null && n.compareTo(max) > 0)) {
+                            return "is out of range [" + (min == null ? "" : min.toPlainString()) + ", "
+                                    + (max == null ? "" : max.toPlainString()) + "]";
+                        }
+                        return null;
+                    }
+                };
+            }
+            case "in": {
+                Set<String> allowed = new LinkedHashSet<>(Arrays.asList(rule.raw().split("\\|", -1)));
+                if (rule.raw().isEmpty()) {
+                    throw new IllegalArgumentException(where + "write in(A|B|C)");
+                }
+                return new Check(rule) {
+                    @Override
+                    String onValue(Schema schema, Object value) {
+                        return allowed.contains(text(value)) ? null : "is not one of the allowed values";
+                    }
+                };
+            }
+            case "max.length": {
+                int max;
+                try {
+                    max = Integer.parseInt(rule.raw().trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(where + "write max.length(N) with N a whole number");
+                }
+                return new Check(rule) {
+                    @Override
+                    String onValue(Schema schema, Object value) {
+                        int length = length(value);
+                        return length > max ? "is " + length + " long, over " + max : null;
+                    }
+                };
+            }
+            default:
+                throw new IllegalArgumentException(where + "unknown check '" + rule.name() + "'; use one of " + String.join(", ", NAMES));
+        }
+    }
+
+    static final List<String> TYPES = List.of("string", "boolean", "bytes", "int8", "int16", "int32", "int64", "integer",
+            "float32", "float64", "number", "decimal", "date", "time", "timestamp", "struct", "array", "map");
+
+    /** @param schemaless the value when it has no schema (JSON numbers are int64 or float64), else null */
+    private static boolean matches(String expected, String actual, Object schemaless) {
+        if (expected.equals(actual)) {
+            return true;
+        }
+        boolean integral = actual.startsWith("int");
+        switch (expected) {
+            case "integer":
+                return integral;
+            case "number":
+                return integral || actual.startsWith("float") || actual.equals("decimal");
+            case "int8":
+            case "int16":
+            case "int32":
+                // Schemaless JSON numbers arrive as int64: accept them when the value fits.
+                if (schemaless instanceof Long l) {
+                    long limit = expected.equals("int8") ? Byte.MAX_VALUE : expected.equals("int16") ? Short.MAX_VALUE : Integer.MAX_VALUE;
+                    return l >= -limit - 1 && l <= limit;
+                }
+                return false;
+            case "float32":
+                return schemaless instanceof Double;
+            default:
+                return false;
+        }
+    }
+
+    static String typeOf(Schema schema) {
+        if (schema.name() != null) {
+            switch (schema.name()) {
+                case Decimal.LOGICAL_NAME:
+                    return "decimal";
+                case org.apache.kafka.connect.data.Date.LOGICAL_NAME:
+                    return "date";
+                case org.apache.kafka.connect.data.Time.LOGICAL_NAME:
+                    return "time";
+                case org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME:
+                    return "timestamp";
+                default:
+                    break;
+            }
+        }
+        return schema.type().getName();
+    }
+
+    static String typeOf(Object value) {
+        if (value instanceof String) {
+            return "string";
+        } else if (value instanceof Boolean) {
+            return "boolean";
+        } else if (value instanceof byte[] || value instanceof ByteBuffer) {
+            return "bytes";
+        } else if (value instanceof Byte) {
+            return "int8";
+        } else if (value instanceof Short) {
+            return "int16";
+        } else if (value instanceof Integer) {
+            return "int32";
+        } else if (value instanceof Long) {
+            return "int64";
+        } else if (value instanceof Float) {
+            return "float32";
+        } else if (value instanceof Double) {
+            return "float64";
+        } else if (value instanceof BigDecimal) {
+            return "decimal";
+        } else if (value instanceof Date) {
+            return "timestamp";
+        } else if (value instanceof Struct || value instanceof Map) {
+            return value instanceof Struct ? "struct" : "map";
+        } else if (value instanceof List) {
+            return "array";
+        }
+        return value.getClass().getSimpleName();
+    }
+
+    private static BigDecimal bound(String where, String text) {
+        if (text.isBlank()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + "'" + text.trim() + "' is not a number");
+        }
+    }
+
+    private static BigDecimal number(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d;
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            return Double.isFinite(d) ? BigDecimal.valueOf(d) : null;
+        }
+        if (value instanceof Number n) {
+            return BigDecimal.valueOf(n.longValue());
+        }
+        return null;
+    }
+
+    private static String text(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        return String.valueOf(value);
+    }
+
+    private static int length(Object value) {
+        if (value instanceof String s) {
+            return s.codePointCount(0, s.length());
+        } else if (value instanceof byte[] b) {
+            return b.length;
+        } else if (value instanceof ByteBuffer b) {
+            return b.remaining();
+        } else if (value instanceof List<?> l) {
+            return l.size();
+        } else if (value instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        return 0;
+    }
+}
