@@ -238,4 +238,139 @@ abstract class BundleOnWorkersIT {
             cluster.rest().deleteConnector("pii-sink");
         }
     }
+
+    // --- DeadLetterRouter
+
+    private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void deadLetterRouterGivesASourcePipelineADeadLetterTopicAndLosesNothing() throws Exception {
+        ConnectCluster cluster = cluster();
+        Path input = cluster.dir().resolve("dlq-source.txt");
+        List<String> lines = List.of("10", "20", "x", "500", "40", "y", "99");
+        Files.write(input, lines, StandardCharsets.UTF_8);
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("file", input.toString());
+        config.put("topic", "dlq-src");
+        config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("transforms", "dlq");
+        config.put("transforms.dlq.type", "io.sluice.connect.smt.DeadLetterRouter");
+        config.put("transforms.dlq.wrap", "cast");
+        config.put("transforms.dlq.wrap.cast.type", "org.apache.kafka.connect.transforms.Cast$Value");
+        config.put("transforms.dlq.wrap.cast.spec", "int32");
+        config.put("transforms.dlq.rules", "$=range(0,100)");
+        cluster.rest().createConnector("dlq-source", config);
+        try {
+            cluster.rest().awaitState("dlq-source", "RUNNING", 1, TIMEOUT);
+            var valid = cluster.consume("dlq-src", 4, TIMEOUT);
+            var dead = cluster.consume("dlq-src.dlq", 3, TIMEOUT);
+            assertThat(valid).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("10", "20", "40", "99");
+            assertThat(dead).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("x", "500", "y");
+            assertThat(valid.size() + dead.size()).isEqualTo(lines.size());
+            for (var r : dead) {
+                assertThat(header(r, "__connect.errors.topic")).isEqualTo("dlq-src");
+                assertThat(header(r, "__connect.errors.stage")).isEqualTo("TRANSFORMATION");
+                if (new String(r.value(), StandardCharsets.UTF_8).equals("500")) {
+                    assertThat(header(r, "__sluice.errors.rule")).isEqualTo("$=range(0,100)");
+                } else {
+                    assertThat(header(r, "__connect.errors.class.name")).isEqualTo("org.apache.kafka.connect.transforms.Cast$Value");
+                    assertThat(header(r, "__connect.errors.exception.class.name")).isEqualTo("org.apache.kafka.connect.errors.DataException");
+                }
+            }
+            if (supportsPluginMetrics()) {
+                Wait.until("DeadLetterRouter metrics over JMX", TIMEOUT, () -> sumOf("dead-lettered-total") == 3);
+            }
+        } finally {
+            cluster.rest().deleteConnector("dlq-source");
+        }
+    }
+
+    private static List<Map.Entry<String, String>> ordersWithThreeBad() {
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String json = i == 3 ? "{\"amount\":5}" : i == 6 ? "{\"id\":6,\"amount\":-1}" : i == 8 ? "{\"id\":null,\"amount\":1}"
+                    : "{\"id\":" + i + ",\"amount\":" + (i * 10) + "}";
+            records.add(Map.entry("k" + i, json));
+        }
+        return records;
+    }
+
+    private Map<String, String> sinkThroughRouter(String topic, Path file) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
+        config.put("tasks.max", "1");
+        config.put("topics", topic);
+        config.put("file", file.toString());
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        config.put("transforms", "dlq");
+        config.put("transforms.dlq.type", "io.sluice.connect.smt.DeadLetterRouter");
+        config.put("transforms.dlq.rules", "id=required, amount=range(0,)");
+        return config;
+    }
+
+    @Test
+    void deadLetterRouterFailModeFeedsConnectsOwnSinkDeadLetterQueue() throws Exception {
+        ConnectCluster cluster = cluster();
+        cluster.createTopic("dlq-sink-fail-in", 1);
+        cluster.produce("dlq-sink-fail-in", ordersWithThreeBad());
+        Path file = cluster.dir().resolve("dlq-sink-fail.txt");
+        Map<String, String> config = sinkThroughRouter("dlq-sink-fail-in", file);
+        config.put("transforms.dlq.mode", "fail");
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", "dlq-sink-builtin");
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        cluster.rest().createConnector("dlq-sink-fail", config);
+        try {
+            cluster.rest().awaitState("dlq-sink-fail", "RUNNING", 1, TIMEOUT);
+            Wait.until("7 valid records in " + file, TIMEOUT, () -> Files.exists(file) && Files.readAllLines(file).size() >= 7);
+            var dead = cluster.consume("dlq-sink-builtin", 3, TIMEOUT);
+            assertThat(Files.readAllLines(file)).hasSize(7);
+            assertThat(dead).hasSize(3);
+            var original = ordersWithThreeBad();
+            for (var r : dead) {
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                String expected = original.stream().filter(e -> e.getKey().equals(key)).findFirst().orElseThrow().getValue();
+                assertThat(new String(r.value(), StandardCharsets.UTF_8)).as("Connect's DLQ keeps the original bytes").isEqualTo(expected);
+                assertThat(header(r, "__connect.errors.exception.class.name")).isEqualTo("io.sluice.connect.smt.dlq.InvalidRecordException");
+            }
+        } finally {
+            cluster.rest().deleteConnector("dlq-sink-fail");
+        }
+    }
+
+    @Test
+    void deadLetterRouterProduceModeSendsDeadLettersWithItsOwnProducer() throws Exception {
+        ConnectCluster cluster = cluster();
+        cluster.createTopic("dlq-sink-produce-in", 1);
+        cluster.produce("dlq-sink-produce-in", ordersWithThreeBad());
+        Path file = cluster.dir().resolve("dlq-sink-produce.txt");
+        Map<String, String> config = sinkThroughRouter("dlq-sink-produce-in", file);
+        config.put("transforms.dlq.mode", "produce");
+        config.put("transforms.dlq.topic", "dlq-sink-produced");
+        config.put("transforms.dlq.produce.bootstrap.servers", cluster.bootstrapServers());
+        config.put("transforms.dlq.produce.key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("transforms.dlq.produce.value.converter.schemas.enable", "false");
+        cluster.rest().createConnector("dlq-sink-produce", config);
+        try {
+            cluster.rest().awaitState("dlq-sink-produce", "RUNNING", 1, TIMEOUT);
+            Wait.until("7 valid records in " + file, TIMEOUT, () -> Files.exists(file) && Files.readAllLines(file).size() >= 7);
+            var dead = cluster.consume("dlq-sink-produced", 3, TIMEOUT);
+            assertThat(Files.readAllLines(file)).hasSize(7);
+            assertThat(dead).hasSize(3);
+            assertThat(dead).extracting(r -> header(r, "__sluice.errors.rule"))
+                    .containsExactlyInAnyOrder("id=required", "amount=range(0,)", "id=required");
+            assertThat(dead).extracting(r -> header(r, "__connect.errors.offset")).containsExactlyInAnyOrder("3", "6", "8");
+            assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("k3", "k6", "k8");
+        } finally {
+            cluster.rest().deleteConnector("dlq-sink-produce");
+        }
+    }
 }
