@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
@@ -38,13 +39,62 @@ abstract class Check {
     static final List<String> NAMES = List.of("required", "not.null", "type", "regex", "range", "in", "max.length");
 
     final PathRule rule;
+    /** For a path of field names only (the common case): the names, and the fields last found for each depth. */
+    private final String[] names;
+    private final Schema[] seenSchemas;
+    private final Field[] seenFields;
+    private final String pathText;
 
     private Check(PathRule rule) {
         this.rule = rule;
+        List<FieldPath.Step> steps = rule.path().steps();
+        boolean simple = steps.stream().allMatch(st -> st instanceof FieldPath.Field);
+        this.names = simple ? steps.stream().map(st -> ((FieldPath.Field) st).name()).toArray(String[]::new) : null;
+        this.seenSchemas = simple ? new Schema[names.length] : null;
+        this.seenFields = simple ? new Field[names.length] : null;
+        this.pathText = rule.path().toString();
     }
 
     /** The first place the rule fails in a key or value, or null. */
     Violation check(Schema schema, Object value) {
+        return names != null ? checkFieldPath(schema, value) : checkAnyPath(schema, value);
+    }
+
+    /** Walks a path of field names without allocating; a task sees few schemas, so fields are looked up once. */
+    private Violation checkFieldPath(Schema schema, Object value) {
+        Object v = value;
+        Schema s = schema;
+        for (int i = 0; i < names.length; i++) {
+            if (v instanceof Struct struct) {
+                Field f = field(i, struct.schema());
+                if (f == null) {
+                    return violation(onMissing());
+                }
+                v = f.schema().defaultValue() == null ? struct.get(f) : struct.getWithoutDefault(names[i]);
+                s = f.schema();
+            } else if (v instanceof Map<?, ?> map && map.containsKey(names[i])) {
+                v = map.get(names[i]);
+                s = s == null ? null : s.valueSchema();
+            } else {
+                return violation(onMissing()); // a missing key, a null on the way, or not a record at all
+            }
+        }
+        return violation(v == null ? onNull() : onValue(s, v));
+    }
+
+    private Field field(int depth, Schema struct) {
+        if (seenSchemas[depth] != struct) {
+            seenFields[depth] = struct.field(names[depth]);
+            seenSchemas[depth] = struct;
+        }
+        return seenFields[depth];
+    }
+
+    private Violation violation(String problem) {
+        return problem == null ? null : new Violation(rule.text(), pathText, pathText + " " + problem);
+    }
+
+    private Violation checkAnyPath(Schema schema, Object value) {
         for (FieldPath.Reached r : rule.path().resolve(schema, value)) {
             String problem = r.present() ? (r.value() == null ? onNull() : onValue(r.schema(), r.value())) : onMissing();
             if (problem != null) {
@@ -133,9 +183,20 @@ abstract class Check {
                 if (min != null && max != null && min.compareTo(max) > 0) {
                     throw new IllegalArgumentException(where + "min is above max");
                 }
+                double lo = min == null ? Double.NEGATIVE_INFINITY : min.doubleValue();
+                double hi = max == null ? Double.POSITIVE_INFINITY : max.doubleValue();
+                boolean exact = (min == null || BigDecimal.valueOf(lo).compareTo(min) == 0) && (max == null || BigDecimal.valueOf(hi).compareTo(max) == 0);
                 return new Check(rule) {
                     @Override
                     String onValue(Schema schema, Object value) {
+                        if (exact && (value instanceof Double || value instanceof Float || value instanceof Integer
+                                || value instanceof Short || value instanceof Byte)) {
+                            // Exact in a double: compare without allocating (longs may exceed 2^53, so they take the slow path).
+                            double d = ((Number) value).doubleValue();
+                            if (d >= lo && d <= hi) {
+                                return null;
+                            }
+                        }
                         BigDecimal n = number(value);
                         if (n == null) {
                             return "is " + typeOf(value) + ", not a number";
@@ -156,7 +217,7 @@ abstract class Check {
                 return new Check(rule) {
                     @Override
                     String onValue(Schema schema, Object value) {
-                        return allowed.contains(text(value)) ? null : "is not one of the allowed values";
+                        return allowed.contains(value instanceof String str ? str : text(value)) ? null : "is not one of the allowed values";
                     }
                 };
             }

@@ -28,7 +28,12 @@ public final class FieldPath {
     public record Field(String name) implements Step {
         @Override
         public String toString() {
-            return name.matches("[^.\\[\\]`$]+") ? name : "`" + name + "`";
+            for (int i = 0; i < name.length(); i++) {
+                if (".[]`$".indexOf(name.charAt(i)) >= 0) {
+                    return "`" + name + "`";
+                }
+            }
+            return name;
         }
     }
 
