@@ -2,6 +2,7 @@ package io.sluice.connect.smt;
 
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.config.Choice;
+import io.sluice.connect.common.config.ParsedBy;
 import io.sluice.connect.smt.dlq.DeadLetters;
 import io.sluice.connect.smt.dlq.Validator;
 import io.sluice.connect.smt.dlq.Violation;
@@ -53,7 +54,7 @@ public class DeadLetterRouter<R extends ConnectRecord<R>> implements Transformat
     private static final Choice MODES = Choice.of("route", "produce", "fail");
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(RULES_CONFIG, Type.STRING, "", DeadLetterRouter::validateRules, Importance.HIGH,
+            .define(RULES_CONFIG, Type.STRING, "", ParsedBy.of(Validator::checkRules), Importance.HIGH,
                     "Validation rules on the value, comma-separated: path=check or path=check(argument). Checks: "
                             + "required, not.null, type(int32|string|...), regex(...), range(min,max), in(A|B|C), "
                             + "max.length(N). Paths as in PiiMask: order.id, items[*].sku, $ (the whole value: "
@@ -180,14 +181,6 @@ public class DeadLetterRouter<R extends ConnectRecord<R>> implements Transformat
         this.metrics = metrics;
         if (deadLetters != null) {
             deadLetters.withMetrics(metrics);
-        }
-    }
-
-    private static void validateRules(String name, Object value) {
-        try {
-            Validator.checkRules((String) value);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
         }
     }
 

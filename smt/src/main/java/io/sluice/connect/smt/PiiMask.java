@@ -2,6 +2,7 @@ package io.sluice.connect.smt;
 
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.config.Choice;
+import io.sluice.connect.common.config.ParsedBy;
 import io.sluice.connect.common.path.FieldPath;
 import io.sluice.connect.smt.pii.Detector;
 import io.sluice.connect.smt.pii.MaskFailure;
@@ -9,7 +10,6 @@ import io.sluice.connect.smt.pii.Masking;
 import io.sluice.connect.smt.pii.SchemaPlan;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -73,7 +73,7 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
     private static final Choice ON_ERRORS = Choice.of("fail", "redact");
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(RULES_CONFIG, Type.STRING, "", PiiMask::validateRules, Importance.HIGH,
+            .define(RULES_CONFIG, Type.STRING, "", ParsedBy.of(Masking::checkRules), Importance.HIGH,
                     "Masking rules, comma-separated: path=strategy or path=strategy(arguments). Paths: customer.email, "
                             + "contacts[*].phone (every element), after.ssn, `odd.name`, $ (the whole key or value). "
                             + "Strategies: redact or redact(replacement); hash; partial(first=N,last=N,keep=-@); "
@@ -81,7 +81,7 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
                             + "detect or detect(email,card,...). Example: ssn=redact, email=hash, card=partial(last=4), "
                             + "birth_date=truncate(month), notes=detect.",
                     TARGETS, 1, Width.LONG, "Masking rules")
-            .define(FIELDS_CONFIG, Type.LIST, "", PiiMask::validatePaths, Importance.HIGH,
+            .define(FIELDS_CONFIG, Type.LIST, "", ParsedBy.of(FieldPath::parse), Importance.HIGH,
                     "Paths to redact, as in Kafka's MaskField (which takes top-level names only): each is masked with "
                             + "'replacement' or its type's empty value. Combine with 'rules' for other strategies.",
                     TARGETS, 2, Width.LONG, "Fields to redact")
@@ -186,26 +186,6 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
             metrics.addMetric(metrics.metricName("detector-hits-total", "PII findings in free text since the task started.",
                     tags), (Gauge<Long>) (config, now) -> hits.sum());
         });
-    }
-
-    private static void validateRules(String name, Object value) {
-        try {
-            Masking.checkRules((String) value);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
-        }
-    }
-
-    private static void validatePaths(String name, Object value) {
-        if (value instanceof List<?> paths) {
-            for (Object p : paths) {
-                try {
-                    FieldPath.parse(String.valueOf(p));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, value, e.getMessage());
-                }
-            }
-        }
     }
 
     @Override

@@ -290,37 +290,12 @@ class DeadLetterRouterTest {
 
     @Test
     void countsDeadLettersByRuleAndByException() {
-        Map<String, org.apache.kafka.common.metrics.MetricValueProvider<?>> published = new HashMap<>();
-        var metrics = new org.apache.kafka.common.metrics.PluginMetrics() {
-            @Override
-            public org.apache.kafka.common.MetricName metricName(String name, String description, LinkedHashMap<String, String> tags) {
-                return new org.apache.kafka.common.MetricName(name, "plugins", description, tags);
-            }
-
-            @Override
-            public void addMetric(org.apache.kafka.common.MetricName name, org.apache.kafka.common.metrics.MetricValueProvider<?> p) {
-                published.put(name.name() + name.tags(), p);
-            }
-
-            @Override
-            public void removeMetric(org.apache.kafka.common.MetricName name) {
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.Sensor addSensor(String name) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void removeSensor(String name) {
-            }
-        };
+        RecordingPluginMetrics metrics = new RecordingPluginMetrics();
         router = new DeadLetterRouter<>();
         router.configure(Map.of("rules", "id=required", "wrap", "t", "wrap.t.type", Thrower.class.getName(), "wrap.t.what", "copy"));
         router.apply(sink(order().put("id", null)));
         router.withPluginMetrics(metrics);
         router.apply(sink(order().put("id", null)));
-        assertThat(((org.apache.kafka.common.metrics.Gauge<?>) published.get("dead-lettered-total{rule=id=required}")).value(null, 0))
-                .isEqualTo(2L);
+        assertThat(metrics.gauge("dead-lettered-total{rule=id=required}")).isEqualTo(2L);
     }
 }

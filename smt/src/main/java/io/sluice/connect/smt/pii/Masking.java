@@ -2,7 +2,6 @@ package io.sluice.connect.smt.pii;
 
 import io.sluice.connect.common.path.FieldPath;
 import io.sluice.connect.common.rules.PathRule;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
