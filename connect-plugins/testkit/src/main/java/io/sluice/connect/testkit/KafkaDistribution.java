@@ -72,11 +72,15 @@ public final class KafkaDistribution {
             if (cached != null && Files.exists(pomFile) && Files.readString(pomFile, StandardCharsets.UTF_8).equals(pom)) {
                 return new KafkaDistribution(version, cached);
             }
+            // Builds may resolve side by side (two checkouts, two modules): each works in its own directory and
+            // publishes its result with an atomic move, so a reader never sees a half-written file.
             Files.createDirectories(dir);
-            Files.deleteIfExists(cpFile);
-            Files.writeString(pomFile, pom, StandardCharsets.UTF_8);
-            List<String> args = new ArrayList<>(List.of("-B", "-q", "-f", pomFile.toString(),
-                    "dependency:build-classpath", "-Dmdep.outputFile=" + cpFile, "-Dmdep.includeScope=runtime"));
+            Path work = Files.createTempDirectory(dir, "resolve-");
+            Path workPom = work.resolve("pom.xml");
+            Path workCp = work.resolve("classpath.txt");
+            Files.writeString(workPom, pom, StandardCharsets.UTF_8);
+            List<String> args = new ArrayList<>(List.of("-B", "-q", "-f", workPom.toString(),
+                    "dependency:build-classpath", "-Dmdep.outputFile=" + workCp, "-Dmdep.includeScope=runtime"));
             String repo = System.getProperty("maven.repo.local");
             if (repo != null && !repo.isBlank()) {
                 args.add("-Dmaven.repo.local=" + repo);
@@ -84,14 +88,22 @@ public final class KafkaDistribution {
             // Offline first: a warm local repository needs no network. Online only if something is missing.
             List<String> offline = new ArrayList<>(args);
             offline.add(0, "-o");
-            if (!runMaven(dir, offline, "offline") && !runMaven(dir, args, "online")) {
+            if (!runMaven(work, offline, "offline") && !runMaven(work, args, "online")) {
                 throw new IllegalStateException("cannot resolve Kafka " + version + " from Maven Central; see "
-                        + dir.resolve("maven-online.log"));
+                        + work.resolve("maven-online.log"));
             }
-            List<Path> resolved = read(cpFile);
+            List<Path> resolved = read(workCp);
             if (resolved == null) {
-                throw new IllegalStateException("Maven wrote no usable classpath for Kafka " + version + " to " + cpFile);
+                throw new IllegalStateException("Maven wrote no usable classpath for Kafka " + version + " to " + workCp);
             }
+            Files.move(workPom, pomFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(workCp, cpFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            try (var leftovers = Files.list(work)) {
+                for (Path p : leftovers.toList()) {
+                    Files.delete(p); // Maven's logs; kept only when resolution fails
+                }
+            }
+            Files.delete(work);
             return new KafkaDistribution(version, resolved);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
