@@ -1,0 +1,190 @@
+package io.sluice.connect.smt;
+
+import io.sluice.connect.common.SluiceVersion;
+import io.sluice.connect.common.config.Choice;
+import io.sluice.connect.smt.dlq.DeadLetters;
+import io.sluice.connect.smt.dlq.Violation;
+import io.sluice.connect.smt.outbox.OutboxEvents;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.transforms.Transformation;
+
+/**
+ * Turns outbox-table rows into events on per-aggregate topics: topic from the routing column, key from the aggregate
+ * id, value from the payload (optionally expanded from JSON), the event id in header {@code id}. It reads Debezium
+ * change envelopes (as Debezium's EventRouter does, with the same keys and defaults) and plain rows, such as those
+ * a JDBC source polls from the outbox table, which Debezium's router passes through unrouted.
+ */
+public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+
+    public static final String OVERVIEW_DOC = "Route transactional-outbox rows (plain rows or Debezium change events) "
+            + "to per-aggregate topics, keyed by aggregate id, with the payload as value.";
+
+    public static final String FIELD_EVENT_ID = "table.field.event.id";
+    public static final String FIELD_EVENT_KEY = "table.field.event.key";
+    public static final String FIELD_EVENT_TYPE = "table.field.event.type";
+    public static final String FIELD_EVENT_PAYLOAD = "table.field.event.payload";
+    public static final String FIELD_EVENT_TIMESTAMP = "table.field.event.timestamp";
+    public static final String FIELD_EVENT_SCHEMA_VERSION = "table.field.event.schema.version";
+    public static final String FIELDS_ADDITIONAL_PLACEMENT = "table.fields.additional.placement";
+    public static final String FIELDS_ADDITIONAL_ERROR_ON_MISSING = "table.fields.additional.error.on.missing";
+    public static final String EXPAND_JSON_PAYLOAD = "table.expand.json.payload";
+    public static final String JSON_PAYLOAD_NULL_BEHAVIOR = "table.json.payload.null.behavior";
+    public static final String OP_INVALID_BEHAVIOR = "table.op.invalid.behavior";
+    public static final String ROUTE_BY_FIELD = "route.by.field";
+    public static final String ROUTE_TOPIC_REGEX = "route.topic.regex";
+    public static final String ROUTE_TOPIC_REPLACEMENT = "route.topic.replacement";
+    public static final String ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD = "route.tombstone.on.empty.payload";
+    public static final String CLOUDEVENTS_HEADERS = "cloudevents.headers.enable";
+    public static final String CLOUDEVENTS_SOURCE = "cloudevents.source";
+    public static final String INVALID_BEHAVIOR = "invalid.behavior";
+    public static final String INVALID_TOPIC = "invalid.topic";
+
+    private static final String TABLE = "Table";
+    private static final String ROUTER = "Router";
+    private static final String EVENTS = "Event metadata";
+    private static final String ERRORS = "Errors";
+    private static final Choice NULL_BEHAVIORS = Choice.of("ignore", "optional_bytes");
+    private static final Choice OP_BEHAVIORS = Choice.of("warn", "error", "fatal");
+    private static final Choice INVALID_BEHAVIORS = Choice.of("fail", "route");
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(FIELD_EVENT_ID, Type.STRING, "id", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Column with the unique event id; written to header 'id'.", TABLE, 1, Width.MEDIUM, "Event id column")
+            .define(FIELD_EVENT_KEY, Type.STRING, "aggregateid", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Column with the aggregate id: the event's key, so one aggregate's events stay in order.",
+                    TABLE, 2, Width.MEDIUM, "Event key column")
+            .define(FIELD_EVENT_TYPE, Type.STRING, "type", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Column with the event type (used for the ce_type header).", TABLE, 3, Width.MEDIUM, "Event type column")
+            .define(FIELD_EVENT_PAYLOAD, Type.STRING, "payload", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Column with the event payload: the event's value.", TABLE, 4, Width.MEDIUM, "Payload column")
+            .define(FIELD_EVENT_TIMESTAMP, Type.STRING, null, Importance.LOW,
+                    "Column with the event time (Timestamp, or epoch milliseconds or microseconds); unset uses the "
+                            + "change event's ts_ms or the record's timestamp.", TABLE, 5, Width.MEDIUM, "Timestamp column")
+            .define(FIELD_EVENT_SCHEMA_VERSION, Type.STRING, null, Importance.LOW,
+                    "Column whose integer value becomes the payload schema's version.", TABLE, 6, Width.MEDIUM, "Schema version column")
+            .define(FIELDS_ADDITIONAL_PLACEMENT, Type.LIST, "", ParsedPlacement.VALIDATOR, Importance.MEDIUM,
+                    "More columns to carry: column:header|envelope|partition[:alias], comma-separated. 'envelope' "
+                            + "wraps the value as {payload, alias...}; 'partition' sets the record's partition.",
+                    TABLE, 7, Width.LONG, "Additional fields")
+            .define(FIELDS_ADDITIONAL_ERROR_ON_MISSING, Type.BOOLEAN, true, Importance.LOW,
+                    "A row without an additional column is bad input (true) or is routed without it (false).",
+                    TABLE, 8, Width.SHORT, "Error on missing additional field")
+            .define(EXPAND_JSON_PAYLOAD, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Expand a JSON string payload into a Struct with an inferred schema; a payload that is not a JSON "
+                            + "object or array stays a string.", TABLE, 9, Width.SHORT, "Expand JSON payload")
+            .define(JSON_PAYLOAD_NULL_BEHAVIOR, Type.STRING, "ignore", NULL_BEHAVIORS, Importance.LOW,
+                    "JSON fields that are only ever null: ignore (leave them out) or optional_bytes.",
+                    TABLE, 10, Width.SHORT, "JSON null behavior", NULL_BEHAVIORS)
+            .define(OP_INVALID_BEHAVIOR, Type.STRING, "warn", OP_BEHAVIORS, Importance.LOW,
+                    "An update ('u') of an outbox row: warn or error (log and drop it), or fatal (fail the task). "
+                            + "Deletes and tombstones are dropped.", TABLE, 11, Width.SHORT, "Invalid op behavior", OP_BEHAVIORS)
+            .define(ROUTE_BY_FIELD, Type.STRING, "aggregatetype", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Column whose value names the topic.", ROUTER, 1, Width.MEDIUM, "Route by column")
+            .define(ROUTE_TOPIC_REGEX, Type.STRING, "(?<routedByValue>.*)", Importance.LOW,
+                    "Regular expression applied to the routing value; the replacement may use its groups.",
+                    ROUTER, 2, Width.MEDIUM, "Topic regex")
+            .define(ROUTE_TOPIC_REPLACEMENT, Type.STRING, "outbox.event.${routedByValue}", Importance.MEDIUM,
+                    "The topic, from the regex's groups.", ROUTER, 3, Width.MEDIUM, "Topic replacement")
+            .define(ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD, Type.BOOLEAN, false, Importance.LOW,
+                    "A null or empty payload becomes a tombstone (null value) for compacted topics.",
+                    ROUTER, 4, Width.SHORT, "Tombstone on empty payload")
+            .define(CLOUDEVENTS_HEADERS, Type.BOOLEAN, false, Importance.LOW,
+                    "Add CloudEvents binary-mode headers ce_specversion, ce_id, ce_type, ce_source, ce_time.",
+                    EVENTS, 1, Width.SHORT, "CloudEvents headers")
+            .define(CLOUDEVENTS_SOURCE, Type.STRING, "/outbox/${topic}", Importance.LOW,
+                    "The ce_source header; ${topic} is the record's original topic.", EVENTS, 2, Width.MEDIUM, "CloudEvents source")
+            .define(INVALID_BEHAVIOR, Type.STRING, "fail", INVALID_BEHAVIORS, Importance.MEDIUM,
+                    "A row that cannot become an event (missing column, null aggregate id, wrong type): fail with a "
+                            + "DataException naming column and record, or route it to invalid.topic with the "
+                            + "dead-letter headers DeadLetterRouter writes.", ERRORS, 1, Width.SHORT, "Invalid row behavior",
+                    INVALID_BEHAVIORS)
+            .define(INVALID_TOPIC, Type.STRING, "${topic}.dlq", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Where invalid rows go with invalid.behavior=route; ${topic} is the record's topic.",
+                    ERRORS, 2, Width.MEDIUM, "Invalid row topic");
+
+    private OutboxEvents<R> events;
+    private DeadLetters<R> invalid;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        AbstractConfig c = new AbstractConfig(CONFIG_DEF, configs);
+        try {
+            events = new OutboxEvents<>(new OutboxEvents.Settings(
+                    c.getString(FIELD_EVENT_ID), c.getString(FIELD_EVENT_KEY), c.getString(FIELD_EVENT_TYPE),
+                    c.getString(FIELD_EVENT_PAYLOAD), c.getString(FIELD_EVENT_TIMESTAMP), c.getString(FIELD_EVENT_SCHEMA_VERSION),
+                    ParsedPlacement.parseAll(c.getList(FIELDS_ADDITIONAL_PLACEMENT)), c.getBoolean(FIELDS_ADDITIONAL_ERROR_ON_MISSING),
+                    c.getBoolean(EXPAND_JSON_PAYLOAD), Choice.normalize(c.getString(JSON_PAYLOAD_NULL_BEHAVIOR)),
+                    Choice.normalize(c.getString(OP_INVALID_BEHAVIOR)), c.getString(ROUTE_BY_FIELD),
+                    c.getString(ROUTE_TOPIC_REGEX), c.getString(ROUTE_TOPIC_REPLACEMENT),
+                    c.getBoolean(ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD), c.getBoolean(CLOUDEVENTS_HEADERS),
+                    c.getString(CLOUDEVENTS_SOURCE)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        boolean route = Choice.normalize(c.getString(INVALID_BEHAVIOR)).equals("route");
+        invalid = route ? new DeadLetters<>(DeadLetters.Mode.ROUTE, c.getString(INVALID_TOPIC), true, 4096, null, 0) : null;
+    }
+
+    @Override
+    public R apply(R record) {
+        try {
+            return events.route(record);
+        } catch (OutboxEvents.InvalidRow e) {
+            if (invalid != null) {
+                return invalid.deadLetter(record, OutboxRouter.class.getName(), null, new Violation("outbox", e.column(), e.getMessage()));
+            }
+            throw new DataException("OutboxRouter cannot route " + OutboxEvents.where(record) + ": " + e.getMessage()
+                    + "; fix the row or the column settings, or set " + INVALID_BEHAVIOR + "=route");
+        }
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return SluiceVersion.get();
+    }
+
+    @Override
+    public void close() {
+        if (invalid != null) {
+            invalid.close();
+        }
+    }
+
+    /** A {@code column:placement[:alias]} entry of table.fields.additional.placement. */
+    public record ParsedPlacement(String column, String placement, String alias) {
+
+        static final ConfigDef.Validator VALIDATOR = io.sluice.connect.common.config.ParsedBy.of(ParsedPlacement::parse);
+
+        static ParsedPlacement parse(String entry) {
+            String[] parts = entry.trim().split(":", -1);
+            if (parts.length < 2 || parts.length > 3 || parts[0].isBlank()) {
+                throw new IllegalArgumentException("'" + entry + "' is not column:header|envelope|partition[:alias]");
+            }
+            String placement = parts[1].trim().toLowerCase(Locale.ROOT);
+            if (!placement.equals("header") && !placement.equals("envelope") && !placement.equals("partition")) {
+                throw new IllegalArgumentException("'" + entry + "': placement must be header, envelope or partition");
+            }
+            String alias = parts.length == 3 && !parts[2].isBlank() ? parts[2].trim() : parts[0].trim();
+            return new ParsedPlacement(parts[0].trim(), placement, alias);
+        }
+
+        static java.util.List<ParsedPlacement> parseAll(java.util.List<String> entries) {
+            return entries.stream().filter(e -> !e.isBlank()).map(ParsedPlacement::parse).toList();
+        }
+    }
+}
