@@ -373,4 +373,112 @@ abstract class BundleOnWorkersIT {
             cluster.rest().deleteConnector("dlq-sink-produce");
         }
     }
+
+    // --- OutboxRouter
+
+    /** PostgreSQL on this machine (trust auth), or the reason the outbox test cannot run here. */
+    private static java.sql.Connection postgres() {
+        String url = System.getProperty("sluice.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        try {
+            return java.sql.DriverManager.getConnection(url);
+        } catch (java.sql.SQLException e) {
+            org.junit.jupiter.api.Assumptions.abort("PostgreSQL is not reachable at " + url + " (" + e.getMessage()
+                    + "); the outbox end-to-end test needs it (set -Dsluice.postgres.url)");
+            return null;
+        }
+    }
+
+    @Test
+    void outboxRouterRoutesRowsWrittenWithTheirBusinessRowsInOneTransaction() throws Exception {
+        ConnectCluster cluster = cluster();
+        String schema = "sluice_outbox_" + cluster.kafkaVersion().replace('.', '_');
+        List<String> exported = new ArrayList<>();
+        Map<String, String> eventIds = new HashMap<>();
+        try (java.sql.Connection db = postgres(); java.sql.Statement st = db.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            st.execute("CREATE SCHEMA " + schema);
+            st.execute("CREATE TABLE " + schema + ".orders (id serial PRIMARY KEY, customer text NOT NULL, total numeric(10,2))");
+            st.execute("CREATE TABLE " + schema + ".outbox (seq bigserial, id uuid PRIMARY KEY DEFAULT gen_random_uuid(), "
+                    + "aggregatetype text NOT NULL, aggregateid text NOT NULL, type text NOT NULL, payload text, "
+                    + "created_at timestamptz NOT NULL DEFAULT now())");
+            db.setAutoCommit(false);
+            String[][] business = {{"ann", "19.90", "commit"}, {"bob", "5.00", "rollback"}, {"cid", "42.00", "commit"}};
+            for (String[] order : business) {
+                try (java.sql.PreparedStatement ins = db.prepareStatement("INSERT INTO " + schema + ".orders (customer, total) "
+                        + "VALUES (?, ?::numeric) RETURNING id")) {
+                    ins.setString(1, order[0]);
+                    ins.setString(2, order[1]);
+                    var rs = ins.executeQuery();
+                    rs.next();
+                    int orderId = rs.getInt(1);
+                    try (java.sql.PreparedStatement ev = db.prepareStatement("INSERT INTO " + schema + ".outbox "
+                            + "(aggregatetype, aggregateid, type, payload) VALUES (?, ?, ?, ?)")) {
+                        ev.setString(1, "Order");
+                        ev.setString(2, Integer.toString(orderId));
+                        ev.setString(3, "OrderCreated");
+                        ev.setString(4, "{\"orderId\":" + orderId + ",\"customer\":\"" + order[0] + "\",\"total\":" + order[1]
+                                + ",\"lines\":[]}");
+                        ev.executeUpdate();
+                        ev.setString(1, "Customer");
+                        ev.setString(2, order[0]);
+                        ev.setString(3, "CustomerOrdered");
+                        ev.setString(4, "{\"customer\":\"" + order[0] + "\",\"orders\":[{\"id\":" + orderId + "}]}");
+                        ev.executeUpdate();
+                    }
+                }
+                if (order[2].equals("commit")) {
+                    db.commit();
+                } else {
+                    db.rollback(); // neither the order nor its events exist
+                }
+            }
+            db.setAutoCommit(true);
+            try (var rs = st.executeQuery("SELECT id::text, aggregatetype, aggregateid, row_to_json(o)::text FROM " + schema
+                    + ".outbox o ORDER BY seq")) {
+                while (rs.next()) {
+                    eventIds.put(rs.getString(2) + "/" + rs.getString(3), rs.getString(1));
+                    exported.add(rs.getString(4));
+                }
+            }
+        }
+        assertThat(exported).as("two committed orders, two events each").hasSize(4);
+        Path file = cluster.dir().resolve(schema + ".jsonl");
+        Files.write(file, exported, StandardCharsets.UTF_8);
+
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("file", file.toString());
+        config.put("topic", schema + ".outbox");
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        config.put("transforms", "outbox");
+        config.put("transforms.outbox.type", "io.sluice.connect.smt.OutboxRouter");
+        config.put("transforms.outbox.table.expand.json.payload", "true");
+        config.put("transforms.outbox.route.topic.replacement", schema + ".${routedByValue}");
+        cluster.rest().createConnector("outbox-" + schema, config);
+        try {
+            cluster.rest().awaitState("outbox-" + schema, "RUNNING", 1, TIMEOUT);
+            var orders = cluster.consume(schema + ".Order", 2, TIMEOUT);
+            var customers = cluster.consume(schema + ".Customer", 2, TIMEOUT);
+            assertThat(orders).hasSize(2);
+            assertThat(customers).hasSize(2);
+            for (var r : orders) {
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                JsonNode value = MAPPER.readTree(r.value());
+                assertThat(value.get("orderId").asText()).isEqualTo(key);
+                assertThat(value.get("customer").asText()).isIn("ann", "cid");
+                assertThat(value.get("lines").isArray()).isTrue();
+                assertThat(new String(r.headers().lastHeader("id").value(), StandardCharsets.UTF_8))
+                        .isEqualTo(eventIds.get("Order/" + key));
+            }
+            assertThat(customers).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("ann", "cid");
+            for (var r : customers) {
+                assertThat(MAPPER.readTree(r.value()).at("/orders/0/id").isNumber()).as("expanded, not an escaped string").isTrue();
+            }
+        } finally {
+            cluster.rest().deleteConnector("outbox-" + schema);
+        }
+    }
 }

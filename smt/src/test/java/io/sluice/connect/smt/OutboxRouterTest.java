@@ -112,6 +112,12 @@ class OutboxRouterTest {
         assertThat(out.topic()).isEqualTo("outbox.event.customer");
         assertThat(out.keySchema()).isNull();
         assertThat(router.apply(source(null, Map.of("op", "c", "after", r))).topic()).isEqualTo("outbox.event.customer");
+        SourceRecord text = router.apply(source(Schema.STRING_SCHEMA,
+                "{\"id\":\"e-2\",\"aggregatetype\":\"invoice\",\"aggregateid\":\"i-7\",\"payload\":{\"n\":1}}"));
+        assertThat(text.topic()).isEqualTo("outbox.event.invoice");
+        assertThat(text.key()).isEqualTo("i-7");
+        assertThat(text.value()).isEqualTo(Map.of("n", 1));
+        assertThatThrownBy(() -> router.apply(source(Schema.STRING_SCHEMA, "plain text"))).hasMessageContaining("JSON object");
     }
 
     @Test

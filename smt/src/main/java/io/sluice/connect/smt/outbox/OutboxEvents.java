@@ -86,9 +86,9 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
         if (schema != null && schema.name() != null && (schema.name().endsWith("Heartbeat") || schema.name().contains("SchemaChange"))) {
             return record;
         }
-        Row envelope = Row.of(value);
+        Row envelope = Row.of(value instanceof String || value instanceof byte[] ? JsonRows.parse(value) : value);
         if (envelope == null) {
-            throw new InvalidRow("$", "the value is a " + value.getClass().getSimpleName() + ", not a row");
+            throw new InvalidRow("$", "the value is a " + value.getClass().getSimpleName() + ", not a row (a Struct, a Map or a JSON object)");
         }
         Long sourceTime = null;
         Row row = envelope;
