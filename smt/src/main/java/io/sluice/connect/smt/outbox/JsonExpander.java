@@ -40,6 +40,8 @@ final class JsonExpander {
 
     private final NullBehavior nulls;
     private final Cache<String, Schema> schemas = new SynchronizedCache<>(new LRUCache<>(256));
+    /** The schema of the last payload: most payloads of a stream fit it. */
+    private volatile Schema last;
 
     JsonExpander(NullBehavior nulls) {
         this.nulls = nulls;
@@ -59,14 +61,63 @@ final class JsonExpander {
         if (node == null || !(node.isObject() || node.isArray())) {
             return null;
         }
-        Shape shape = Shape.of(node);
-        String signature = shape.signature();
-        Schema schema = schemas.get(signature);
-        if (schema == null) {
-            schema = shape.schema(nulls, true);
-            schemas.put(signature, schema);
+        Schema schema = last;
+        if (schema == null || !fits(node, schema)) {
+            Shape shape = Shape.of(node);
+            String signature = shape.signature();
+            schema = schemas.get(signature);
+            if (schema == null) {
+                schema = shape.schema(nulls, true);
+                schemas.put(signature, schema);
+            }
+            last = schema;
         }
         return new Expanded(schema, value(node, schema));
+    }
+
+    /**
+     * True when the document's values all fit the schema (every field optional, so missing fields and nulls fit).
+     * A stream of events of one type then keeps one schema, even when an event leaves an optional field out or has
+     * an empty array, and skips inference altogether.
+     */
+    private static boolean fits(JsonNode node, Schema schema) {
+        if (node == null || node.isNull()) {
+            return schema.isOptional();
+        }
+        switch (schema.type()) {
+            case STRUCT:
+                if (!node.isObject()) {
+                    return false;
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    Field f = schema.field(e.getKey());
+                    if (f == null ? !e.getValue().isNull() : !fits(e.getValue(), f.schema())) {
+                        return false;
+                    }
+                }
+                return true;
+            case ARRAY:
+                if (!node.isArray()) {
+                    return false;
+                }
+                for (JsonNode e : node) {
+                    if (!fits(e, schema.valueSchema())) {
+                        return false;
+                    }
+                }
+                return true;
+            case INT64:
+                return node.isIntegralNumber() && node.canConvertToLong();
+            case FLOAT64:
+                return node.isNumber();
+            case BOOLEAN:
+                return node.isBoolean();
+            case STRING:
+                return node.isTextual();
+            default:
+                return false;
+        }
     }
 
     /** The value of a node under the schema inferred for its shape. */
