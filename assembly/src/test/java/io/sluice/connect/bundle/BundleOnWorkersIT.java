@@ -43,6 +43,30 @@ abstract class BundleOnWorkersIT {
 
     abstract ConnectCluster cluster();
 
+    /** Kafka's file source, one task, string values: a source pipeline any worker has. */
+    static Map<String, String> fileSource(Path file, String topic) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("file", file.toString());
+        config.put("topic", topic);
+        config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        return config;
+    }
+
+    /** Kafka's file sink, one task, string keys and schemaless JSON values. */
+    static Map<String, String> fileSink(String topics, Path file) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
+        config.put("tasks.max", "1");
+        config.put("topics", topics);
+        config.put("file", file.toString());
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        return config;
+    }
+
     @Test
     void everyWorkerListsEveryBundlePluginWithTheBundleVersion() {
         Map<String, Set<String>> manifests = Bundle.serviceEntries();
@@ -159,12 +183,7 @@ abstract class BundleOnWorkersIT {
                     + "ssn 123-45-6789, from 10.0.0." + i + "\"}");
         }
         Files.write(input, lines, StandardCharsets.UTF_8);
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("tasks.max", "1");
-        config.put("file", input.toString());
-        config.put("topic", "pii-source-masked");
-        config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        Map<String, String> config = fileSource(input, "pii-source-masked");
         config.put("transforms", "mask");
         config.put("transforms.mask.type", "io.sluice.connect.smt.PiiMask$Value");
         config.put("transforms.mask.rules", "$=detect");
@@ -195,14 +214,7 @@ abstract class BundleOnWorkersIT {
         }
         cluster.produce("pii-in", records);
         Path output = cluster.dir().resolve("pii-sink.txt");
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
-        config.put("tasks.max", "1");
-        config.put("topics", "pii-in");
-        config.put("file", output.toString());
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter.schemas.enable", "false");
+        Map<String, String> config = fileSink("pii-in", output);
         config.put("transforms", "mask");
         config.put("transforms.mask.type", "io.sluice.connect.smt.PiiMask$Value");
         config.put("transforms.mask.rules", "email=hash, ssn=redact, card=partial(last=4), born=truncate(year), notes=detect");
@@ -252,12 +264,7 @@ abstract class BundleOnWorkersIT {
         Path input = cluster.dir().resolve("dlq-source.txt");
         List<String> lines = List.of("10", "20", "x", "500", "40", "y", "99");
         Files.write(input, lines, StandardCharsets.UTF_8);
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("tasks.max", "1");
-        config.put("file", input.toString());
-        config.put("topic", "dlq-src");
-        config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        Map<String, String> config = fileSource(input, "dlq-src");
         config.put("transforms", "dlq");
         config.put("transforms.dlq.type", "io.sluice.connect.smt.DeadLetterRouter");
         config.put("transforms.dlq.wrap", "cast");
@@ -301,14 +308,7 @@ abstract class BundleOnWorkersIT {
     }
 
     private Map<String, String> sinkThroughRouter(String topic, Path file) {
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
-        config.put("tasks.max", "1");
-        config.put("topics", topic);
-        config.put("file", file.toString());
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter.schemas.enable", "false");
+        Map<String, String> config = fileSink(topic, file);
         config.put("transforms", "dlq");
         config.put("transforms.dlq.type", "io.sluice.connect.smt.DeadLetterRouter");
         config.put("transforms.dlq.rules", "id=required, amount=range(0,)");
@@ -445,11 +445,7 @@ abstract class BundleOnWorkersIT {
         Path file = cluster.dir().resolve(schema + ".jsonl");
         Files.write(file, exported, StandardCharsets.UTF_8);
 
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
-        config.put("tasks.max", "1");
-        config.put("file", file.toString());
-        config.put("topic", schema + ".outbox");
+        Map<String, String> config = fileSource(file, schema + ".outbox");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "false");
