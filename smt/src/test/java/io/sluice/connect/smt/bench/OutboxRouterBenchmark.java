@@ -65,9 +65,10 @@ public class OutboxRouterBenchmark {
         sluice = configured(new OutboxRouter<>(), Map.of());
         sluiceExpand = configured(new OutboxRouter<>(), Map.of("table.expand.json.payload", "true"));
         // Both produce the same event: topic, key and value.
-        for (Transformation<SourceRecord>[] pair : new Transformation[][] {{debezium, sluice}, {debeziumExpand, sluiceExpand}}) {
-            SourceRecord a = pair[0].apply(change());
-            SourceRecord b = pair[1].apply(change());
+        for (java.util.List<Transformation<SourceRecord>> pair : java.util.List.of(java.util.List.of(debezium, sluice),
+                java.util.List.of(debeziumExpand, sluiceExpand))) {
+            SourceRecord a = pair.get(0).apply(change());
+            SourceRecord b = pair.get(1).apply(change());
             if (!a.topic().equals(b.topic()) || !a.key().equals(b.key()) || !String.valueOf(a.value()).equals(String.valueOf(b.value()))) {
                 throw new IllegalStateException("the routers disagree: " + a + " vs " + b);
             }

@@ -110,7 +110,7 @@ public class PiiMaskBenchmark {
         Map<String, String> small = new HashMap<>(Map.of("fields", "email,ssn,phone"));
         small.put("schema.cache.size", "1");
         redactSmallCache = configured(new PiiMask.Value<>(), small);
-        for (Transformation<SinkRecord> t : new Transformation[] {redact, hash, partial, detect}) {
+        for (Transformation<SinkRecord> t : java.util.List.of(redact, hash, partial, detect)) {
             if (t.apply(record).valueSchema() != t.apply(record).valueSchema()) {
                 throw new IllegalStateException("the output schema was rebuilt for a record of a known schema");
             }
@@ -119,7 +119,7 @@ public class PiiMaskBenchmark {
 
     @TearDown
     public void tearDown() {
-        for (Transformation<SinkRecord> t : new Transformation[] {maskField, redact, hash, partial, detect, redactSmallCache}) {
+        for (Transformation<SinkRecord> t : java.util.List.of(maskField, redact, hash, partial, detect, redactSmallCache)) {
             t.close();
         }
     }
