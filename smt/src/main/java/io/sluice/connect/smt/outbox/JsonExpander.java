@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,8 +88,7 @@ final class JsonExpander {
                 if (!node.isObject()) {
                     return false;
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
                     Field f = schema.field(e.getKey());
                     if (f == null ? !e.getValue().isNull() : !fits(e.getValue(), f.schema())) {
                         return false;
@@ -169,8 +167,7 @@ final class JsonExpander {
             }
             if (node.isObject()) {
                 Shape s = new Shape(Kind.OBJECT);
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
                     s.fields.put(e.getKey(), of(e.getValue()));
                 }
                 return s;
