@@ -40,6 +40,7 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
     public static final String EXPAND_JSON_PAYLOAD = "table.expand.json.payload";
     public static final String JSON_PAYLOAD_NULL_BEHAVIOR = "table.json.payload.null.behavior";
     public static final String OP_INVALID_BEHAVIOR = "table.op.invalid.behavior";
+    public static final String OP_DELETE_BEHAVIOR = "table.op.delete.behavior";
     public static final String ROUTE_BY_FIELD = "route.by.field";
     public static final String ROUTE_TOPIC_REGEX = "route.topic.regex";
     public static final String ROUTE_TOPIC_REPLACEMENT = "route.topic.replacement";
@@ -55,6 +56,7 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
     private static final String ERRORS = "Errors";
     private static final Choice NULL_BEHAVIORS = Choice.of("ignore", "optional_bytes");
     private static final Choice OP_BEHAVIORS = Choice.of("warn", "error", "fatal");
+    private static final Choice DELETE_BEHAVIORS = Choice.of("drop", "tombstone");
     private static final Choice INVALID_BEHAVIORS = Choice.of("fail", "route");
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -87,7 +89,13 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
                     TABLE, 10, Width.SHORT, "JSON null behavior", NULL_BEHAVIORS)
             .define(OP_INVALID_BEHAVIOR, Type.STRING, "warn", OP_BEHAVIORS, Importance.LOW,
                     "An update ('u') of an outbox row: warn or error (log and drop it), or fatal (fail the task). "
-                            + "Deletes and tombstones are dropped.", TABLE, 11, Width.SHORT, "Invalid op behavior", OP_BEHAVIORS)
+                            + "Deletes follow table.op.delete.behavior; tombstones are dropped.", TABLE, 11, Width.SHORT,
+                    "Invalid op behavior", OP_BEHAVIORS)
+            .define(OP_DELETE_BEHAVIOR, Type.STRING, "drop", DELETE_BEHAVIORS, Importance.LOW,
+                    "A delete ('d') of an outbox row: drop it (as Debezium does), or emit a tombstone keyed by the "
+                            + "aggregate id of 'before' on the routed topic, for compacted topics (needs the routing and "
+                            + "key columns in 'before': REPLICA IDENTITY FULL on PostgreSQL).", TABLE, 12, Width.SHORT,
+                    "Delete behavior", DELETE_BEHAVIORS)
             .define(ROUTE_BY_FIELD, Type.STRING, "aggregatetype", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Column whose value names the topic.", ROUTER, 1, Width.MEDIUM, "Route by column")
             .define(ROUTE_TOPIC_REGEX, Type.STRING, "(?<routedByValue>.*)", Importance.LOW,
@@ -124,7 +132,8 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
                     c.getString(FIELD_EVENT_PAYLOAD), c.getString(FIELD_EVENT_TIMESTAMP), c.getString(FIELD_EVENT_SCHEMA_VERSION),
                     ParsedPlacement.parseAll(c.getList(FIELDS_ADDITIONAL_PLACEMENT)), c.getBoolean(FIELDS_ADDITIONAL_ERROR_ON_MISSING),
                     c.getBoolean(EXPAND_JSON_PAYLOAD), Choice.normalize(c.getString(JSON_PAYLOAD_NULL_BEHAVIOR)),
-                    Choice.normalize(c.getString(OP_INVALID_BEHAVIOR)), c.getString(ROUTE_BY_FIELD),
+                    Choice.normalize(c.getString(OP_INVALID_BEHAVIOR)), Choice.normalize(c.getString(OP_DELETE_BEHAVIOR)),
+                    c.getString(ROUTE_BY_FIELD),
                     c.getString(ROUTE_TOPIC_REGEX), c.getString(ROUTE_TOPIC_REPLACEMENT),
                     c.getBoolean(ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD), c.getBoolean(CLOUDEVENTS_HEADERS),
                     c.getString(CLOUDEVENTS_SOURCE)));

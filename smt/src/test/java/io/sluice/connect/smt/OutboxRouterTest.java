@@ -99,6 +99,14 @@ class OutboxRouterTest {
         SourceRecord beat = source(heartbeat, new Struct(heartbeat).put("ts_ms", 1L));
         assertThat(router.apply(beat)).isSameAs(beat);
 
+        router("table.op.delete.behavior", "tombstone");
+        SourceRecord tombstone = router.apply(source(ENVELOPE, new Struct(ENVELOPE).put("before", row("p")).put("op", "d")));
+        assertThat(tombstone.topic()).isEqualTo("outbox.event.Order");
+        assertThat(tombstone.key()).isEqualTo("o-42");
+        assertThat(tombstone.value()).isNull();
+        assertThatThrownBy(() -> router.apply(source(ENVELOPE, new Struct(ENVELOPE).put("op", "d"))))
+                .isInstanceOf(DataException.class).hasMessageContaining("REPLICA IDENTITY FULL");
+
         router("table.op.invalid.behavior", "fatal");
         assertThatThrownBy(() -> router.apply(source(ENVELOPE, new Struct(ENVELOPE).put("after", row("q")).put("op", "u"))))
                 .isInstanceOf(DataException.class).hasMessageContaining("insert-only");

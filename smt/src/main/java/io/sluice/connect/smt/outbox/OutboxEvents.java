@@ -33,7 +33,8 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
     /** The router's settings, validated by its ConfigDef. */
     public record Settings(String idColumn, String keyColumn, String typeColumn, String payloadColumn, String timestampColumn,
                            String schemaVersionColumn, List<ParsedPlacement> additional, boolean errorOnMissing,
-                           boolean expandJson, String jsonNullBehavior, String opInvalidBehavior, String routeByColumn,
+                           boolean expandJson, String jsonNullBehavior, String opInvalidBehavior, String opDeleteBehavior,
+                           String routeByColumn,
                            String topicRegex, String topicReplacement, boolean tombstoneOnEmptyPayload,
                            boolean cloudEvents, String cloudEventsSource) {
     }
@@ -105,7 +106,7 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
                 case "u":
                     return invalidOp(record);
                 case "d":
-                    return null;
+                    return s.opDeleteBehavior().equals("tombstone") ? tombstone(record, Row.of(envelope.get("before"))) : null;
                 default:
                     return record; // truncate or message events: not outbox rows
             }
@@ -114,6 +115,18 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
             }
         }
         return event(record, row, sourceTime);
+    }
+
+    /** A delete as a tombstone for the aggregate, on the topic its events go to. */
+    private R tombstone(R record, Row before) {
+        if (before == null) {
+            throw new InvalidRow("before", "a delete without 'before' cannot become a tombstone (REPLICA IDENTITY FULL?)");
+        }
+        Object routeBy = required(before, s.routeByColumn());
+        Object key = required(before, s.keyColumn());
+        Integer partition = record instanceof SinkRecord ? record.kafkaPartition() : null;
+        return record.newRecord(topic(String.valueOf(routeBy)), partition, before.schema(s.keyColumn()), key, null, null,
+                record.timestamp(), record.headers().duplicate());
     }
 
     private R invalidOp(R record) {
