@@ -126,11 +126,10 @@ abstract class BundleOnWorkersIT {
         ConnectCluster cluster = cluster();
         Path sinkFile = cluster.dir().resolve("sizing-sink.txt");
         cluster.createTopic("sizing-lines", 2);
-        cluster.rest().createConnector("sizing-probe", Map.of(
+        try (var connector = cluster.rest().run("sizing-probe", Map.of(
                 "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector",
-                "tasks.max", "2", "topics", "sizing-lines", "file", sinkFile.toString()));
-        try {
-            JsonNode status = cluster.rest().awaitState("sizing-probe", "RUNNING", 2, TIMEOUT);
+                "tasks.max", "2", "topics", "sizing-lines", "file", sinkFile.toString()), 2, TIMEOUT)) {
+            JsonNode status = connector.status();
             Set<String> workersInUse = new HashSet<>();
             workersInUse.add(status.at("/connector/worker_id").asText());
             status.get("tasks").forEach(t -> workersInUse.add(t.get("worker_id").asText()));
@@ -146,9 +145,6 @@ abstract class BundleOnWorkersIT {
                 assertThat(live.at("/recommendedWorkers/value").asInt()).isEqualTo(2);
             }
             assertThat(cluster.rest().get("/sizing/connect-cluster?connect.worker.cpu.cores=many").status()).isEqualTo(400);
-        } finally {
-            cluster.rest().deleteConnector("sizing-probe");
-            Wait.until("sizing-probe deleted", TIMEOUT, () -> cluster.rest().get("/connectors/sizing-probe").status() == 404);
         }
     }
 
@@ -189,9 +185,7 @@ abstract class BundleOnWorkersIT {
         config.put("transforms", "mask");
         config.put("transforms.mask.type", "io.sluice.connect.smt.PiiMask$Value");
         config.put("transforms.mask.rules", "$=detect");
-        cluster.rest().createConnector("pii-source", config);
-        try {
-            cluster.rest().awaitState("pii-source", "RUNNING", 1, TIMEOUT);
+        try (var connector = cluster.rest().run("pii-source", config, 1, TIMEOUT)) {
             var records = cluster.consume("pii-source-masked", lines.size(), TIMEOUT);
             assertThat(records).hasSize(lines.size());
             for (var r : records) {
@@ -199,8 +193,6 @@ abstract class BundleOnWorkersIT {
                 assertThat(PLAINTEXT_PII.matcher(raw).find()).as(raw).isFalse();
                 assertThat(raw).contains("[EMAIL]", "[CARD]", "[SSN]", "[IP]").startsWith("{\"id\":");
             }
-        } finally {
-            cluster.rest().deleteConnector("pii-source");
         }
     }
 
@@ -221,9 +213,7 @@ abstract class BundleOnWorkersIT {
         config.put("transforms.mask.type", "io.sluice.connect.smt.PiiMask$Value");
         config.put("transforms.mask.rules", "email=hash, ssn=redact, card=partial(last=4), born=truncate(year), notes=detect");
         config.put("transforms.mask.hash.key", "e2e-secret");
-        cluster.rest().createConnector("pii-sink", config);
-        try {
-            cluster.rest().awaitState("pii-sink", "RUNNING", 1, TIMEOUT);
+        try (var connector = cluster.rest().run("pii-sink", config, 1, TIMEOUT)) {
             Wait.until("30 masked records in " + output, TIMEOUT,
                     () -> Files.exists(output) && Files.readAllLines(output, StandardCharsets.UTF_8).size() >= 30);
             String raw = Files.readString(output, StandardCharsets.UTF_8);
@@ -248,8 +238,6 @@ abstract class BundleOnWorkersIT {
                 Wait.until("PiiMask metrics over JMX", TIMEOUT, () -> sumOf("fields-masked-total") == 150
                         && sumOf("detector-hits-total") == 30);
             }
-        } finally {
-            cluster.rest().deleteConnector("pii-sink");
         }
     }
 
@@ -273,9 +261,7 @@ abstract class BundleOnWorkersIT {
         config.put("transforms.dlq.wrap.cast.type", "org.apache.kafka.connect.transforms.Cast$Value");
         config.put("transforms.dlq.wrap.cast.spec", "int32");
         config.put("transforms.dlq.rules", "$=range(0,100)");
-        cluster.rest().createConnector("dlq-source", config);
-        try {
-            cluster.rest().awaitState("dlq-source", "RUNNING", 1, TIMEOUT);
+        try (var connector = cluster.rest().run("dlq-source", config, 1, TIMEOUT)) {
             var valid = cluster.consume("dlq-src", 4, TIMEOUT);
             var dead = cluster.consume("dlq-src.dlq", 3, TIMEOUT);
             assertThat(valid).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("10", "20", "40", "99");
@@ -294,8 +280,6 @@ abstract class BundleOnWorkersIT {
             if (supportsPluginMetrics()) {
                 Wait.until("DeadLetterRouter metrics over JMX", TIMEOUT, () -> sumOf("dead-lettered-total") == 3);
             }
-        } finally {
-            cluster.rest().deleteConnector("dlq-source");
         }
     }
 
@@ -329,9 +313,7 @@ abstract class BundleOnWorkersIT {
         config.put("errors.deadletterqueue.topic.name", "dlq-sink-builtin");
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         config.put("errors.deadletterqueue.context.headers.enable", "true");
-        cluster.rest().createConnector("dlq-sink-fail", config);
-        try {
-            cluster.rest().awaitState("dlq-sink-fail", "RUNNING", 1, TIMEOUT);
+        try (var connector = cluster.rest().run("dlq-sink-fail", config, 1, TIMEOUT)) {
             Wait.until("7 valid records in " + file, TIMEOUT, () -> Files.exists(file) && Files.readAllLines(file).size() >= 7);
             var dead = cluster.consume("dlq-sink-builtin", 3, TIMEOUT);
             assertThat(Files.readAllLines(file)).hasSize(7);
@@ -343,8 +325,6 @@ abstract class BundleOnWorkersIT {
                 assertThat(new String(r.value(), StandardCharsets.UTF_8)).as("Connect's DLQ keeps the original bytes").isEqualTo(expected);
                 assertThat(header(r, "__connect.errors.exception.class.name")).isEqualTo("io.sluice.connect.smt.dlq.InvalidRecordException");
             }
-        } finally {
-            cluster.rest().deleteConnector("dlq-sink-fail");
         }
     }
 
@@ -360,9 +340,7 @@ abstract class BundleOnWorkersIT {
         config.put("transforms.dlq.produce.bootstrap.servers", cluster.bootstrapServers());
         config.put("transforms.dlq.produce.key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("transforms.dlq.produce.value.converter.schemas.enable", "false");
-        cluster.rest().createConnector("dlq-sink-produce", config);
-        try {
-            cluster.rest().awaitState("dlq-sink-produce", "RUNNING", 1, TIMEOUT);
+        try (var connector = cluster.rest().run("dlq-sink-produce", config, 1, TIMEOUT)) {
             Wait.until("7 valid records in " + file, TIMEOUT, () -> Files.exists(file) && Files.readAllLines(file).size() >= 7);
             var dead = cluster.consume("dlq-sink-produced", 3, TIMEOUT);
             assertThat(Files.readAllLines(file)).hasSize(7);
@@ -371,8 +349,6 @@ abstract class BundleOnWorkersIT {
                     .containsExactlyInAnyOrder("id=required", "amount=range(0,)", "id=required");
             assertThat(dead).extracting(r -> header(r, "__connect.errors.offset")).containsExactlyInAnyOrder("3", "6", "8");
             assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("k3", "k6", "k8");
-        } finally {
-            cluster.rest().deleteConnector("dlq-sink-produce");
         }
     }
 
@@ -455,9 +431,7 @@ abstract class BundleOnWorkersIT {
         config.put("transforms.outbox.type", "io.sluice.connect.smt.OutboxRouter");
         config.put("transforms.outbox.table.expand.json.payload", "true");
         config.put("transforms.outbox.route.topic.replacement", schema + ".${routedByValue}");
-        cluster.rest().createConnector("outbox-" + schema, config);
-        try {
-            cluster.rest().awaitState("outbox-" + schema, "RUNNING", 1, TIMEOUT);
+        try (var connector = cluster.rest().run("outbox-" + schema, config, 1, TIMEOUT)) {
             var orders = cluster.consume(schema + ".Order", 2, TIMEOUT);
             var customers = cluster.consume(schema + ".Customer", 2, TIMEOUT);
             assertThat(orders).hasSize(2);
@@ -475,8 +449,6 @@ abstract class BundleOnWorkersIT {
             for (var r : customers) {
                 assertThat(MAPPER.readTree(r.value()).at("/orders/0/id").isNumber()).as("expanded, not an escaped string").isTrue();
             }
-        } finally {
-            cluster.rest().deleteConnector("outbox-" + schema);
         }
     }
 }

@@ -73,6 +73,49 @@ public final class ConnectRestClient {
         return post("/connectors", body).expect(201).json();
     }
 
+    /**
+     * Creates a connector and waits until it and its {@code tasks} tasks run; closing the result deletes it and waits
+     * until it is gone, so a test leaves the cluster as it found it:
+     * <pre>{@code try (var c = rest.run("sink", config, 1, timeout)) { ... } }</pre>
+     */
+    public RunningConnector run(String name, Map<String, String> config, int tasks, Duration timeout) {
+        createConnector(name, config);
+        try {
+            return new RunningConnector(name, awaitState(name, "RUNNING", tasks, timeout), timeout);
+        } catch (RuntimeException | Error e) {
+            deleteConnector(name);
+            throw e;
+        }
+    }
+
+    /** A connector a test created with {@link #run}; deleted on close. */
+    public final class RunningConnector implements AutoCloseable {
+        private final String name;
+        private final JsonNode status;
+        private final Duration timeout;
+
+        private RunningConnector(String name, JsonNode status, Duration timeout) {
+            this.name = name;
+            this.status = status;
+            this.timeout = timeout;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** The status that showed it RUNNING: connector and task worker ids. */
+        public JsonNode status() {
+            return status;
+        }
+
+        @Override
+        public void close() {
+            deleteConnector(name);
+            Wait.until("connector " + name + " deleted", timeout, () -> get("/connectors/" + encode(name)).status() == 404);
+        }
+    }
+
     /** {@code PUT /connectors/{name}/config}: creates or updates. */
     public Response putConnectorConfig(String name, Map<String, String> config) {
         return put("/connectors/" + encode(name) + "/config", config);

@@ -135,16 +135,8 @@ final class JavaProcess {
         p.destroyForcibly();
     }
 
-    String name() {
-        return name;
-    }
-
     Path log() {
         return log;
-    }
-
-    long pid() {
-        return process == null ? -1 : process.pid();
     }
 
     /** The last {@code lines} lines of the log, for failure messages. */

@@ -102,7 +102,7 @@ final class Detect implements Strategy {
             case CHAR:
                 return String.valueOf(maskChar).repeat(found.length());
             case HASH:
-                return "[" + d.label().substring(1, d.label().length() - 1) + ":" + hash.apply(found) + "]";
+                return "[" + d.name().toUpperCase(java.util.Locale.ROOT) + ":" + hash.apply(found) + "]";
             default:
                 return d.label();
         }
