@@ -1,0 +1,164 @@
+package io.sluice.connect.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.connect.jdbc.dialect.Dialect;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Connections to the configured database. Drivers are found through the plugin's own class loader (ours ship in
+ * the bundle; others sit in the plugin directory), not through {@link DriverManager}, which only sees drivers the
+ * worker's class path registered.
+ */
+final class Database {
+
+    private Database() {
+    }
+
+    /** One connection, for discovery and validation; the caller closes it. */
+    static Connection open(JdbcSourceConfig config, Dialect dialect) throws SQLException {
+        Connection c = dataSource(config, dialect).getConnection();
+        try {
+            String init = dialect.connectionInitSql(config.dbZone());
+            if (init != null) {
+                try (var s = c.createStatement()) {
+                    s.execute(init);
+                }
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A task's pool: small (one connection reads, one spare), read-only, no auto-commit so PostgreSQL streams with
+     * a cursor, validated, recycled after {@code connection.pool.max.lifetime.ms}, leaks reported.
+     */
+    static HikariDataSource pool(JdbcSourceConfig config, Dialect dialect, String poolName) {
+        HikariConfig h = new HikariConfig();
+        h.setPoolName(poolName);
+        h.setDataSource(dataSource(config, dialect));
+        h.setMaximumPoolSize(2);
+        h.setMinimumIdle(1);
+        h.setAutoCommit(false);
+        h.setReadOnly(true);
+        h.setConnectionTimeout(10_000);
+        h.setValidationTimeout(5_000);
+        h.setIdleTimeout(120_000);
+        h.setKeepaliveTime(60_000);
+        h.setMaxLifetime(config.getLong(JdbcSourceConfig.POOL_MAX_LIFETIME_MS));
+        h.setLeakDetectionThreshold(config.getLong(JdbcSourceConfig.POOL_LEAK_DETECTION_MS));
+        h.setInitializationFailTimeout(-1); // start even while the database is down; polls retry
+        String isolation = config.getString(JdbcSourceConfig.TRANSACTION_ISOLATION_MODE).trim()
+                .toUpperCase(Locale.ROOT);
+        if (!isolation.equals("DEFAULT")) {
+            h.setTransactionIsolation("TRANSACTION_" + isolation);
+        }
+        String init = dialect.connectionInitSql(config.dbZone());
+        if (init != null) {
+            h.setConnectionInitSql(init);
+        }
+        return new HikariDataSource(h);
+    }
+
+    /** {@code message} with the password taken out, should a driver ever echo it. */
+    static String redact(String message, JdbcSourceConfig config) {
+        String password = config.password();
+        if (message == null || password == null || password.isEmpty()) {
+            return message;
+        }
+        return message.replace(password, "********");
+    }
+
+    private static DataSource dataSource(JdbcSourceConfig config, Dialect dialect) {
+        Properties props = dialect.driverProperties();
+        if (config.user() != null) {
+            props.setProperty("user", config.user());
+        }
+        if (config.password() != null) {
+            props.setProperty("password", config.password());
+        }
+        return new DriverDataSource(config.url(), props);
+    }
+
+    static Driver driver(String url) throws SQLException {
+        for (Driver d : ServiceLoader.load(Driver.class, Database.class.getClassLoader())) {
+            if (d.acceptsURL(url)) {
+                return d;
+            }
+        }
+        return DriverManager.getDriver(url); // throws "No suitable driver" naming the URL's prefix
+    }
+
+    /** A {@link DataSource} over one driver and fixed properties. */
+    private static final class DriverDataSource implements DataSource {
+        private final String url;
+        private final Properties props;
+        private int loginTimeoutSeconds;
+
+        DriverDataSource(String url, Properties props) {
+            this.url = url;
+            this.props = props;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection c = driver(url).connect(url, props);
+            if (c == null) {
+                throw new SQLException("The driver does not accept " + url.replaceAll("\\?.*", ""));
+            }
+            return c;
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            loginTimeoutSeconds = seconds;
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return loginTimeoutSeconds;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+}

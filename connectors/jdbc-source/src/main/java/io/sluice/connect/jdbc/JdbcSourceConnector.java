@@ -1,0 +1,294 @@
+package io.sluice.connect.jdbc;
+
+import io.sluice.connect.common.SluiceVersion;
+import io.sluice.connect.jdbc.dialect.Dialect;
+import io.sluice.connect.jdbc.source.TableFilter;
+import io.sluice.connect.jdbc.source.TableId;
+import io.sluice.connect.jdbc.source.TableReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies tables (or one query) from a JDBC database into Kafka. Tables are discovered, filtered, watched for
+ * additions and drops every {@code table.poll.interval.ms}, and spread over tasks by size (largest first onto the
+ * least loaded task), not round-robin.
+ */
+public final class JdbcSourceConnector extends SourceConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcSourceConnector.class);
+    private static final Set<Integer> INTEGRAL = Set.of(Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT);
+    private static final Set<Integer> TEMPORAL = Set.of(Types.DATE, Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE);
+
+    private Map<String, String> props;
+    private JdbcSourceConfig config;
+    private Dialect dialect;
+    private volatile Map<TableId, Long> tables = Map.of();
+    private ScheduledExecutorService monitor;
+
+    @Override
+    public String version() {
+        return SluiceVersion.get();
+    }
+
+    @Override
+    public ConfigDef config() {
+        return JdbcSourceConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return JdbcSourceTask.class;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = Map.copyOf(props);
+        config = new JdbcSourceConfig(props);
+        dialect = dialectOf(config);
+        if (config.queryMode()) {
+            return;
+        }
+        try (Connection c = Database.open(config, dialect)) {
+            tables = discover(c);
+        } catch (SQLException e) {
+            throw new ConnectException("Cannot list the tables of " + config.url().replaceAll("\\?.*", "") + ": "
+                    + Database.redact(e.getMessage(), config), e);
+        }
+        log.info("JDBC source found {} table(s): {}", tables.size(), tables.keySet());
+        long every = config.getLong(JdbcSourceConfig.TABLE_POLL_INTERVAL_MS);
+        monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-jdbc-table-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+        monitor.scheduleWithFixedDelay(this::rediscover, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void rediscover() {
+        try (Connection c = Database.open(config, dialect)) {
+            Map<TableId, Long> found = discover(c);
+            if (!found.keySet().equals(tables.keySet())) {
+                log.info("Tables changed from {} to {}; reconfiguring tasks", tables.keySet(), found.keySet());
+                tables = found;
+                context.requestTaskReconfiguration();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Could not refresh the table list (tasks keep reading): {}",
+                    Database.redact(e.getMessage(), config));
+        }
+    }
+
+    /** The selected tables with their sizes, largest first. */
+    private Map<TableId, Long> discover(Connection c) throws SQLException {
+        TableFilter filter = new TableFilter(config.getList(JdbcSourceConfig.TABLE_WHITELIST),
+                config.getList(JdbcSourceConfig.TABLE_BLACKLIST), config.getList(JdbcSourceConfig.TABLE_INCLUDE_LIST),
+                config.getList(JdbcSourceConfig.TABLE_EXCLUDE_LIST));
+        List<TableId> ids = dialect.tables(c, config.getString(JdbcSourceConfig.CATALOG_PATTERN),
+                config.getString(JdbcSourceConfig.SCHEMA_PATTERN), config.getList(JdbcSourceConfig.TABLE_TYPES));
+        Map<TableId, Long> sizes = new HashMap<>();
+        for (TableId t : ids) {
+            if (filter.accepts(t)) {
+                sizes.put(t, dialect.tableSize(c, t));
+            }
+        }
+        Map<TableId, Long> sorted = new LinkedHashMap<>();
+        sizes.entrySet().stream()
+                .sorted(Map.Entry.<TableId, Long>comparingByValue().reversed()
+                        .thenComparing(e -> e.getKey().qualified()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        if (config.queryMode()) {
+            return List.of(props);
+        }
+        Map<TableId, Long> current = tables;
+        if (current.isEmpty()) {
+            log.warn("No tables match the connector's table filters; no tasks until one appears");
+            return List.of();
+        }
+        int groups = Math.min(maxTasks, current.size());
+        List<List<TableId>> assigned = new ArrayList<>();
+        long[] load = new long[groups];
+        for (int i = 0; i < groups; i++) {
+            assigned.add(new ArrayList<>());
+        }
+        for (Map.Entry<TableId, Long> e : current.entrySet()) { // largest first onto the least loaded
+            int target = 0;
+            for (int i = 1; i < groups; i++) {
+                if (load[i] < load[target] || load[i] == load[target] && assigned.get(i).size() < assigned.get(target).size()) {
+                    target = i;
+                }
+            }
+            assigned.get(target).add(e.getKey());
+            load[target] += Math.max(1, e.getValue());
+        }
+        List<Map<String, String>> configs = new ArrayList<>(groups);
+        for (List<TableId> group : assigned) {
+            Map<String, String> task = new HashMap<>(props);
+            task.put(JdbcSourceTask.TaskTables.KEY, JdbcSourceTask.TaskTables.encode(group));
+            configs.add(task);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        if (monitor != null) {
+            monitor.shutdownNow();
+        }
+    }
+
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> props) {
+        // Each record carries the exact position after it, so a transactional offset commit is exact; bulk mode
+        // copies the whole table every time by design.
+        String mode = props.get(JdbcSourceConfig.MODE);
+        return mode != null && !Mode.BULK.toString().equals(mode.trim()) ? ExactlyOnceSupport.SUPPORTED
+                : ExactlyOnceSupport.UNSUPPORTED;
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        Map<String, ConfigValue> values = new HashMap<>();
+        result.configValues().forEach(v -> values.put(v.name(), v));
+        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return result;
+        }
+        JdbcSourceConfig cfg = new JdbcSourceConfig(connectorConfigs, false);
+        List<JdbcSourceConfig.Problem> problems = cfg.crossKeyProblems();
+        problems.forEach(p -> addError(values, p.key(), p.message()));
+        if (!problems.isEmpty()) {
+            return result;
+        }
+        new DatabaseChecks(cfg, dialectOf(cfg), values).run();
+        return result;
+    }
+
+    private static Dialect dialectOf(JdbcSourceConfig c) {
+        return Dialect.of(c.getString(JdbcSourceConfig.DIALECT_NAME), c.url(), c.quoteIdentifiers());
+    }
+
+    private static void addError(Map<String, ConfigValue> values, String key, String message) {
+        ConfigValue v = values.get(key);
+        if (v != null) {
+            v.addErrorMessage(message);
+        }
+    }
+
+    /** Checks against the database itself: reachable, tables present, mode columns present and of the right type. */
+    private static final class DatabaseChecks {
+        private final JdbcSourceConfig config;
+        private final Dialect dialect;
+        private final Map<String, ConfigValue> values;
+
+        DatabaseChecks(JdbcSourceConfig config, Dialect dialect, Map<String, ConfigValue> values) {
+            this.config = config;
+            this.dialect = dialect;
+            this.values = values;
+        }
+
+        void run() {
+            try (Connection c = Database.open(config, dialect)) {
+                if (config.queryMode()) {
+                    checkColumns(c, Sources.query(config), JdbcSourceConfig.QUERY);
+                    return;
+                }
+                List<TableId> all = dialect.tables(c, config.getString(JdbcSourceConfig.CATALOG_PATTERN),
+                        config.getString(JdbcSourceConfig.SCHEMA_PATTERN), config.getList(JdbcSourceConfig.TABLE_TYPES));
+                for (String name : config.getList(JdbcSourceConfig.TABLE_WHITELIST)) {
+                    if (!name.isBlank() && all.stream().noneMatch(t -> TableFilter.named(t, name.trim()))) {
+                        addError(values, JdbcSourceConfig.TABLE_WHITELIST, "No table named '" + name.trim()
+                                + "' is visible to this user (check the name, schema.pattern and catalog.pattern)");
+                    }
+                }
+                TableFilter filter = new TableFilter(config.getList(JdbcSourceConfig.TABLE_WHITELIST),
+                        config.getList(JdbcSourceConfig.TABLE_BLACKLIST),
+                        config.getList(JdbcSourceConfig.TABLE_INCLUDE_LIST),
+                        config.getList(JdbcSourceConfig.TABLE_EXCLUDE_LIST));
+                for (TableId t : all) {
+                    if (filter.accepts(t)) {
+                        checkColumns(c, Sources.table(config, dialect, t), JdbcSourceConfig.TABLE_WHITELIST);
+                    }
+                }
+            } catch (SQLException e) {
+                addError(values, JdbcSourceConfig.CONNECTION_URL, "Cannot connect to the database: "
+                        + Database.redact(e.getMessage(), config));
+            }
+        }
+
+        private void checkColumns(Connection c, TableReader.Source s, String sourceKey) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + s.from() + " WHERE 1 = 0");
+                 ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                Mode mode = config.mode();
+                if (mode.usesIncrementing()) {
+                    checkColumn(md, s, s.incrementingColumn(), JdbcSourceConfig.INCREMENTING_COLUMN_NAME, true);
+                }
+                if (mode.usesTimestamp()) {
+                    for (String ts : s.timestampColumns()) {
+                        checkColumn(md, s, ts, JdbcSourceConfig.TIMESTAMP_COLUMN_NAME, false);
+                    }
+                }
+            } catch (SQLException e) {
+                addError(values, sourceKey, "Cannot read " + s.name() + ": " + Database.redact(e.getMessage(), config));
+            } finally {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // only ends the read; the connection is closed next
+                }
+            }
+        }
+
+        private void checkColumn(ResultSetMetaData md, TableReader.Source s, String column, String key,
+                                 boolean incrementing) throws SQLException {
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                if (!md.getColumnLabel(i).equalsIgnoreCase(column)) {
+                    continue;
+                }
+                int type = md.getColumnType(i);
+                boolean ok = incrementing
+                        ? INTEGRAL.contains(type) || (type == Types.NUMERIC || type == Types.DECIMAL) && md.getScale(i) == 0
+                        : TEMPORAL.contains(type);
+                if (!ok) {
+                    addError(values, key, "Column '" + column + "' of " + s.name() + " is " + md.getColumnTypeName(i)
+                            + "; " + (incrementing ? "the incrementing column must be an integer type"
+                            : "a timestamp column must be a DATE, TIMESTAMP or DATETIME type"));
+                }
+                if (config.getBoolean(JdbcSourceConfig.VALIDATE_NON_NULL)
+                        && md.isNullable(i) == ResultSetMetaData.columnNullable) {
+                    addError(values, key, "Column '" + column + "' of " + s.name() + " is nullable: rows with NULL "
+                            + "there would never be read. Make it NOT NULL or set validate.non.null=false");
+                }
+                return;
+            }
+            addError(values, key, s.name() + " has no column '" + column + "'");
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package io.sluice.connect.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.connect.common.SluiceVersion;
+import io.sluice.connect.jdbc.dialect.Dialect;
+import io.sluice.connect.jdbc.schema.TypeMapping;
+import io.sluice.connect.jdbc.source.Position;
+import io.sluice.connect.jdbc.source.ReadBound;
+import io.sluice.connect.jdbc.source.TableId;
+import io.sluice.connect.jdbc.source.TableReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads its share of the tables (or the query) one run at a time, earliest due first, through a small connection
+ * pool. Failures are retried with doubling backoff for {@code connection.attempts} consecutive attempts and then
+ * fail the task with the database's reason; the task never reports RUNNING while it has given up.
+ */
+public final class JdbcSourceTask extends SourceTask {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcSourceTask.class);
+    private static final long MAX_BACKOFF_MS = 300_000;
+
+    private JdbcSourceConfig config;
+    private HikariDataSource pool;
+    private ReadBound bound;
+    private List<TableReader> readers;
+    private TableReader current;
+    private int batchSize;
+    private int failures;
+
+    private final Object lock = new Object();
+    private boolean polling;
+    private boolean stopping;
+    private boolean closed;
+
+    @Override
+    public String version() {
+        return SluiceVersion.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new JdbcSourceConfig(props);
+        Dialect dialect = Dialect.of(config.getString(JdbcSourceConfig.DIALECT_NAME), config.url(),
+                config.quoteIdentifiers());
+        Calendar dbCalendar = Calendar.getInstance(config.dbTimeZone());
+        TypeMapping types = new TypeMapping(dialect, config.numericMapping(), config.timestampGranularity(),
+                dbCalendar);
+        batchSize = config.getInt(JdbcSourceConfig.BATCH_MAX_ROWS);
+        TableReader.Settings settings = new TableReader.Settings(batchSize,
+                config.getLong(JdbcSourceConfig.POLL_INTERVAL_MS),
+                config.getLong(JdbcSourceConfig.INCREMENTING_GAP_TIMEOUT_MS),
+                config.getInt(JdbcSourceConfig.INCREMENTING_GAP_MAX), config.getString(JdbcSourceConfig.QUERY_SUFFIX));
+        bound = new ReadBound(dialect, dbCalendar, config.getLong(JdbcSourceConfig.TIMESTAMP_DELAY_INTERVAL_MS),
+                config.getBoolean(JdbcSourceConfig.TIMESTAMP_OPEN_TRANSACTIONS));
+
+        List<TableReader.Source> sources = config.queryMode()
+                ? List.of(Sources.query(config))
+                : TaskTables.decode(props.get(TaskTables.KEY)).stream()
+                        .map(t -> Sources.table(config, dialect, t)).toList();
+        pool = Database.pool(config, dialect, "sluice-jdbc-" + props.getOrDefault("name", "source"));
+        Map<Map<String, String>, Position> stored = storedPositions(sources);
+        Instant initial = initialTimestamp(dialect, dbCalendar);
+        readers = new ArrayList<>(sources.size());
+        for (TableReader.Source s : sources) {
+            Position start = startPosition(s, stored.get(s.partition()), initial);
+            readers.add(new TableReader(s, config.mode(), dialect, types, dbCalendar, settings, start));
+        }
+        log.info("JDBC source task reading {} in {} mode", sources.stream().map(TableReader.Source::name).toList(),
+                config.mode());
+    }
+
+    /** Our offsets, else Confluent's (protocol 1 partitions, or protocol 0: the bare table name). */
+    private Map<Map<String, String>, Position> storedPositions(List<TableReader.Source> sources) {
+        List<Map<String, String>> partitions = new ArrayList<>();
+        for (TableReader.Source s : sources) {
+            partitions.add(s.partition());
+            partitions.add(Sources.legacyPartition(s));
+        }
+        Map<Map<String, String>, Map<String, Object>> found = context.offsetStorageReader().offsets(partitions);
+        Map<Map<String, String>, Position> out = new HashMap<>();
+        for (TableReader.Source s : sources) {
+            Map<String, Object> o = found.get(s.partition());
+            if (o == null) {
+                o = found.get(Sources.legacyPartition(s));
+            }
+            if (o != null) {
+                out.put(s.partition(), Position.fromMap(o));
+            }
+        }
+        return out;
+    }
+
+    private Position startPosition(TableReader.Source s, Position stored, Instant initial) {
+        String hash = config.queryMode() ? Sources.queryHash(config) : null;
+        if (stored == null) {
+            return Position.start(initial, hash);
+        }
+        if (hash != null && stored.queryHash() != null && !stored.queryHash().equals(hash)) {
+            if ("restart".equals(config.getString(JdbcSourceConfig.QUERY_CHANGE_BEHAVIOR).trim())) {
+                log.warn("The query changed since the stored offset was written; reading the new query from the "
+                        + "start (query.change.behavior=restart)");
+                return Position.start(initial, hash);
+            }
+            throw new ConnectException("The stored offset belongs to a different query than the one configured. "
+                    + "Restore the previous query, reset the connector's offsets (stop it, then DELETE "
+                    + "/connectors/<name>/offsets), or set query.change.behavior=restart to read the new query "
+                    + "from the start");
+        }
+        log.info("Resuming {} from offset {}", s.name(), stored.toMap());
+        return new Position(stored.timestamp(), stored.incrementing(), stored.gaps(), hash);
+    }
+
+    private Instant initialTimestamp(Dialect dialect, Calendar dbCalendar) {
+        Long initial = config.getLong(JdbcSourceConfig.TIMESTAMP_INITIAL);
+        if (initial == null || !config.mode().usesTimestamp()) {
+            return null;
+        }
+        if (initial != JdbcSourceConfig.TIMESTAMP_INITIAL_CURRENT) {
+            return Instant.ofEpochMilli(initial);
+        }
+        try (Connection c = pool.getConnection()) {
+            Instant now = dialect.currentTime(c, dbCalendar);
+            c.rollback();
+            return now;
+        } catch (SQLException e) {
+            throw new ConnectException("timestamp.initial=-1 needs the database's current time, and the database "
+                    + "did not answer: " + Database.redact(e.getMessage(), config), e);
+        }
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        synchronized (lock) {
+            if (stopping) {
+                return null;
+            }
+            polling = true;
+        }
+        try {
+            return readSome();
+        } finally {
+            synchronized (lock) {
+                polling = false;
+                if (stopping) {
+                    close();
+                }
+            }
+        }
+    }
+
+    private List<SourceRecord> readSome() throws InterruptedException {
+        List<SourceRecord> out = new ArrayList<>(Math.min(batchSize, 10_000));
+        while (out.size() < batchSize) {
+            TableReader r = current != null && current.active() ? current
+                    : readers.stream().min(Comparator.comparingLong(TableReader::nextRunAtMs)).orElseThrow();
+            long now = System.currentTimeMillis();
+            if (!r.active() && r.nextRunAtMs() > now) {
+                if (out.isEmpty()) {
+                    sleep(r.nextRunAtMs() - now);
+                }
+                break;
+            }
+            current = r;
+            try {
+                if (!r.active()) {
+                    begin(r, now);
+                }
+                r.read(out, batchSize, now);
+                failures = 0;
+            } catch (SQLException e) {
+                onFailure(r, e);
+                break;
+            } catch (RuntimeException e) {
+                r.abort(now);
+                throw e;
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private void begin(TableReader r, long now) throws SQLException {
+        Connection c = pool.getConnection();
+        try {
+            r.begin(c, r.mode().usesTimestamp() ? bound.upper(c) : null, now);
+        } catch (SQLException | RuntimeException e) {
+            if (!r.active()) {
+                c.close();
+            }
+            throw e;
+        }
+    }
+
+    private void onFailure(TableReader r, SQLException e) {
+        long now = System.currentTimeMillis();
+        String reason = Database.redact(e.getMessage(), config);
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("42P01") || state.equals("42S02")) {
+            r.abort(now + config.getLong(JdbcSourceConfig.POLL_INTERVAL_MS));
+            log.warn("{} no longer exists ({}); skipping it until the connector picks up the table list", r.name(),
+                    reason);
+            return;
+        }
+        if (state.startsWith("42")) {
+            r.abort(now);
+            throw new ConnectException("Reading " + r.name() + " failed and a retry cannot help: " + reason, e);
+        }
+        failures++;
+        int attempts = config.getInt(JdbcSourceConfig.CONNECTION_ATTEMPTS);
+        if (failures >= attempts) {
+            r.abort(now);
+            throw new ConnectException("Reading " + r.name() + " failed " + failures + " times in a row "
+                    + "(connection.attempts=" + attempts + "); last error: " + reason, e);
+        }
+        long backoff = Math.min(MAX_BACKOFF_MS,
+                config.getLong(JdbcSourceConfig.CONNECTION_BACKOFF_MS) << Math.min(failures - 1, 20));
+        r.abort(now + backoff);
+        log.warn("Reading {} failed (attempt {} of {}), retrying in {} ms from the last delivered row: {}", r.name(),
+                failures, attempts, backoff, reason);
+    }
+
+    private void sleep(long ms) throws InterruptedException {
+        synchronized (lock) {
+            if (!stopping) {
+                lock.wait(Math.max(1, ms));
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        synchronized (lock) {
+            stopping = true;
+            lock.notifyAll();
+            if (!polling) {
+                close();
+            }
+        }
+    }
+
+    /** Releases the connection of a run in progress and closes the pool; called once, under the lock. */
+    private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (readers != null) {
+            readers.forEach(r -> r.abort(0));
+        }
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    /** The tables a task reads, as handed over in its config. */
+    static final class TaskTables {
+        static final String KEY = "sluice.task.tables";
+
+        static String encode(List<TableId> tables) {
+            StringBuilder sb = new StringBuilder();
+            for (TableId t : tables) {
+                sb.append(nz(t.catalog())).append('\t').append(nz(t.schema())).append('\t').append(t.table())
+                        .append('\n');
+            }
+            return sb.toString();
+        }
+
+        static List<TableId> decode(String encoded) {
+            List<TableId> out = new ArrayList<>();
+            if (encoded == null) {
+                return out;
+            }
+            for (String line : encoded.split("\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] p = line.split("\t", 3);
+                out.add(new TableId(p[0].isEmpty() ? null : p[0], p[1].isEmpty() ? null : p[1], p[2]));
+            }
+            return out;
+        }
+
+        private static String nz(String s) {
+            return s == null ? "" : s;
+        }
+    }
+}

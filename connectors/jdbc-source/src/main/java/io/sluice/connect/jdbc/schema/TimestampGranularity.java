@@ -1,0 +1,28 @@
+package io.sluice.connect.jdbc.schema;
+
+import io.sluice.connect.common.config.Choice;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Confluent's {@code timestamp.granularity}: how timestamp columns appear in records. */
+public enum TimestampGranularity {
+    /** Connect's Timestamp logical type: milliseconds (the sub-millisecond part is not in the record). */
+    CONNECT_LOGICAL,
+    /** INT64 nanoseconds since the epoch. */
+    NANOS_LONG,
+    /** The same number as a string. */
+    NANOS_STRING,
+    /** ISO-8601 in UTC with all nine fraction digits. */
+    NANOS_ISO_DATETIME_STRING;
+
+    public static final Choice CHOICE = Choice.of(Arrays.stream(values()).map(TimestampGranularity::configValue)
+            .toArray(String[]::new));
+
+    public static TimestampGranularity parse(String value) {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+    }
+
+    public String configValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,134 @@
+package io.sluice.connect.jdbc;
+
+import io.sluice.connect.jdbc.source.TableId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+
+/**
+ * Runs a {@link JdbcSourceTask} the way a worker does: start with stored offsets, poll, "deliver" records and commit
+ * the offset of each delivered record. A restart is a new task over the same committed offsets.
+ */
+final class TaskHarness implements AutoCloseable {
+
+    private final Map<String, String> props;
+    /** Committed offsets by partition, as a worker's offset store holds them. */
+    final Map<Map<String, Object>, Map<String, Object>> committed = new HashMap<>();
+    final List<SourceRecord> delivered = new ArrayList<>();
+    private JdbcSourceTask task;
+
+    TaskHarness(Map<String, String> props, TableId... tables) {
+        this.props = new HashMap<>(props);
+        if (tables.length > 0) {
+            this.props.put(JdbcSourceTask.TaskTables.KEY, JdbcSourceTask.TaskTables.encode(List.of(tables)));
+        }
+    }
+
+    TaskHarness start() {
+        task = new JdbcSourceTask();
+        task.initialize(new Context());
+        task.start(props);
+        return this;
+    }
+
+    /** One poll; its records are delivered and their offsets committed. */
+    List<SourceRecord> poll() throws InterruptedException {
+        List<SourceRecord> records = task.poll();
+        if (records == null) {
+            return List.of();
+        }
+        for (SourceRecord r : records) {
+            delivered.add(r);
+            if (r.sourceOffset() != null) {
+                committed.put(new HashMap<>(r.sourcePartition()), new HashMap<>(r.sourceOffset()));
+            }
+        }
+        return records;
+    }
+
+    /** Polls until {@code done} holds for the delivered records, for at most {@code timeout}. */
+    List<SourceRecord> pollUntil(Predicate<List<SourceRecord>> done, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(delivered)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + timeout + "; delivered " + delivered.size()
+                        + " records: " + values("id"));
+            }
+            poll();
+        }
+        return delivered;
+    }
+
+    List<SourceRecord> pollUntilCount(int n) throws InterruptedException {
+        return pollUntil(d -> d.size() >= n, Duration.ofSeconds(30));
+    }
+
+    /** Stops the task, keeping the committed offsets, and starts a new one on them. */
+    TaskHarness restart() {
+        task.stop();
+        return start();
+    }
+
+    JdbcSourceTask task() {
+        return task;
+    }
+
+    /** The value of {@code field} of every delivered record, in order. */
+    List<Object> values(String field) {
+        List<Object> out = new ArrayList<>();
+        for (SourceRecord r : delivered) {
+            out.add(((Struct) r.value()).get(field));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (task != null) {
+            task.stop();
+        }
+    }
+
+    private final class Context implements SourceTaskContext {
+        @Override
+        public Map<String, String> configs() {
+            return props;
+        }
+
+        @Override
+        public OffsetStorageReader offsetStorageReader() {
+            return new OffsetStorageReader() {
+                @Override
+                public <T> Map<String, Object> offset(Map<String, T> partition) {
+                    return committed.get(new HashMap<String, Object>(partition));
+                }
+
+                @Override
+                public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+                    Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+                    for (Map<String, T> p : partitions) {
+                        Map<String, Object> o = offset(p);
+                        if (o != null) {
+                            out.put(p, o);
+                        }
+                    }
+                    return out;
+                }
+            };
+        }
+
+        @Override
+        public PluginMetrics pluginMetrics() {
+            return null;
+        }
+    }
+}
