@@ -122,11 +122,10 @@ public final class JdbcSourceConfig extends AbstractConfig {
                     "Tables not to copy, by name. Do not combine with table.exclude.list.",
                     TABLES, 2, Width.LONG, "Table blacklist")
             .define(TABLE_INCLUDE_LIST, Type.LIST, "", RegexList.INSTANCE, Importance.MEDIUM,
-                    "Regular expressions matched against fully qualified table names (schema.table); a table "
-                            + "is copied when one matches.", TABLES, 3, Width.LONG, "Table include list")
+                    "Regular expressions matched against each table's qualified name (catalog.schema.table, "
+                            + "schema.table) and bare name; a table is copied when one matches.", TABLES, 3, Width.LONG, "Table include list")
             .define(TABLE_EXCLUDE_LIST, Type.LIST, "", RegexList.INSTANCE, Importance.MEDIUM,
-                    "Regular expressions matched against fully qualified table names; matching tables are not "
-                            + "copied.", TABLES, 4, Width.LONG, "Table exclude list")
+                    "Regular expressions matched like table.include.list; matching tables are not copied.", TABLES, 4, Width.LONG, "Table exclude list")
             .define(SCHEMA_PATTERN, Type.STRING, null, Importance.MEDIUM,
                     "Schema name pattern (SQL LIKE) for table discovery; null means every user schema.",
                     TABLES, 5, Width.MEDIUM, "Schema pattern")

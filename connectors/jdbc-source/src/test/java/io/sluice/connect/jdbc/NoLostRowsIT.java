@@ -25,7 +25,7 @@ class NoLostRowsIT {
         if (db == TestDatabase.POSTGRES) {
             db.exec("CREATE TABLE " + table + " (id BIGSERIAL PRIMARY KEY, ts TIMESTAMP(6) NOT NULL DEFAULT now(), "
                     + "v VARCHAR(50))");
-            return new TableId(null, "public", table);
+            return new TableId("test", "public", table);
         }
         db.exec("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
                 + "ts DATETIME(6) NOT NULL DEFAULT NOW(6), v VARCHAR(50))");

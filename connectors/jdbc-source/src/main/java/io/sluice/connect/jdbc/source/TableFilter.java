@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Confluent's table selection: whitelist/blacklist by name (bare, schema- or catalog-qualified, or fully
- * qualified), include/exclude lists by regular expression over the fully qualified name.
+ * qualified), include/exclude lists by regular expression over the qualified name (with or without the
+ * catalog) or the bare table name.
  */
 public final class TableFilter {
 
@@ -28,11 +29,16 @@ public final class TableFilter {
         if (blacklist.stream().anyMatch(n -> named(t, n))) {
             return false;
         }
-        String q = t.qualified();
-        if (!include.isEmpty() && include.stream().noneMatch(p -> p.matcher(q).matches())) {
+        if (!include.isEmpty() && include.stream().noneMatch(p -> matches(p, t))) {
             return false;
         }
-        return exclude.stream().noneMatch(p -> p.matcher(q).matches());
+        return exclude.stream().noneMatch(p -> matches(p, t));
+    }
+
+    /** A pattern matches the fully qualified name, or the name without its catalog (schema.table), or the table. */
+    private static boolean matches(Pattern p, TableId t) {
+        return p.matcher(t.qualified()).matches() || p.matcher(t.table()).matches()
+                || t.schema() != null && p.matcher(t.schema() + "." + t.table()).matches();
     }
 
     /** Whether {@code name} names {@code t}. */

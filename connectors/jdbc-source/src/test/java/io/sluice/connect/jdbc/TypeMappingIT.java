@@ -1,0 +1,142 @@
+package io.sluice.connect.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.connect.jdbc.source.TableId;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.junit.jupiter.api.Test;
+
+/** The documented type table, checked column by column against the real databases. */
+class TypeMappingIT {
+
+    private static Struct onlyRow(TestDatabase db, TableId table, Map<String, String> extra) throws Exception {
+        Map<String, String> p = db.props("bulk");
+        p.putAll(extra);
+        try (TaskHarness h = new TaskHarness(p, table).start()) {
+            h.pollUntilCount(1);
+            return (Struct) h.delivered.get(0).value();
+        }
+    }
+
+    private static Schema.Type type(Struct s, String field) {
+        return s.schema().field(field).schema().type();
+    }
+
+    private static String logical(Struct s, String field) {
+        return s.schema().field(field).schema().name();
+    }
+
+    @Test
+    void postgresql() throws Exception {
+        TestDatabase db = TestDatabase.POSTGRES;
+        String t = TestDatabase.table("pg_types");
+        String mood = t + "_mood";
+        db.exec("CREATE TYPE " + mood + " AS ENUM ('happy', 'sad')",
+                "CREATE TABLE " + t + " (b BOOLEAN NOT NULL, i2 SMALLINT, i4 INTEGER, i8 BIGINT, r REAL, "
+                        + "d DOUBLE PRECISION, n NUMERIC, n102 NUMERIC(10,2), n50 NUMERIC(5,0), "
+                        + "u UUID, j JSON, jb JSONB, ia INTEGER[], ta TEXT[], ts TIMESTAMP(6), tz TIMESTAMPTZ, "
+                        + "dt DATE, tm TIME, iv INTERVAL, by BYTEA, ip INET, e " + mood + ", m MONEY, "
+                        + "vb BIT VARYING(8), c CHAR(3), x XML)",
+                "INSERT INTO " + t + " VALUES (true, 12, 1234, 9007199254740993, 1.5, 2.25, "
+                        + "123456789012345678901234567890.000000000000000000001, 12345678.91, 12345, "
+                        + "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"k\": 1}', '{\"k\": [1, 2]}', '{1,2,NULL}', "
+                        + "'{x,\"y z\"}', '2026-03-29 02:30:00.123456', '2026-03-29 01:30:00.654321+00', "
+                        + "'1900-01-01', '13:45:56.789', '1 day 02:03:04', '\\xdeadbeef', '10.0.0.1/8', 'sad', "
+                        + "'12.34', B'1010', 'ab', '<a>1</a>')");
+        Struct s = onlyRow(db, new TableId("test", "public", t), Map.of());
+        assertThat(s.get("b")).isEqualTo(true);
+        assertThat(s.schema().field("b").schema().isOptional()).isFalse();
+        assertThat(s.get("i2")).isEqualTo((short) 12);
+        assertThat(s.get("i4")).isEqualTo(1234);
+        assertThat(s.get("i8")).isEqualTo(9007199254740993L);
+        assertThat(s.get("r")).isEqualTo(1.5f);
+        assertThat(s.get("d")).isEqualTo(2.25d);
+        // NUMERIC without precision has no scale to declare: its exact text, never rounded
+        assertThat(s.get("n")).isEqualTo("123456789012345678901234567890.000000000000000000001");
+        assertThat(logical(s, "n102")).isEqualTo(Decimal.LOGICAL_NAME);
+        assertThat(s.get("n102")).isEqualTo(new BigDecimal("12345678.91"));
+        assertThat(s.get("u")).isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+        assertThat(s.get("j")).isEqualTo("{\"k\": 1}");
+        assertThat(s.get("jb")).isEqualTo("{\"k\": [1, 2]}");
+        assertThat(s.getArray("ia")).containsExactly(1, 2, null);
+        assertThat(s.getArray("ta")).containsExactly("x", "y z");
+        assertThat(logical(s, "ts")).isEqualTo(Timestamp.LOGICAL_NAME);
+        assertThat(s.get("ts")).isEqualTo(java.util.Date.from(Instant.parse("2026-03-29T02:30:00.123Z")));
+        assertThat(s.get("tz")).isEqualTo(java.util.Date.from(Instant.parse("2026-03-29T01:30:00.654Z")));
+        assertThat(logical(s, "dt")).isEqualTo(Date.LOGICAL_NAME);
+        assertThat(s.get("dt")).isEqualTo(new java.util.Date(LocalDate.of(1900, 1, 1).toEpochDay() * 86_400_000L));
+        assertThat(logical(s, "tm")).isEqualTo(Time.LOGICAL_NAME);
+        assertThat(s.get("tm")).isEqualTo(new java.util.Date(((13 * 60 + 45) * 60 + 56) * 1000L + 789));
+        assertThat(s.get("iv")).isEqualTo("1 day 02:03:04");
+        assertThat((byte[]) s.get("by")).containsExactly(0xde, 0xad, 0xbe, 0xef);
+        assertThat(s.get("ip")).isEqualTo("10.0.0.1/8");
+        assertThat(s.get("e")).isEqualTo("sad");
+        assertThat(s.get("m")).isEqualTo("$12.34");
+        assertThat(s.get("vb")).isEqualTo("1010");
+        assertThat(s.get("c")).isEqualTo("ab ");
+        assertThat(s.get("x")).isEqualTo("<a>1</a>");
+
+        Struct best = onlyRow(db, new TableId("test", "public", t), Map.of(JdbcSourceConfig.NUMERIC_MAPPING, "best_fit"));
+        assertThat(best.get("n50")).isEqualTo(12345);
+        assertThat(best.get("n102")).isEqualTo(12345678.91d);
+        assertThat(best.get("n")).isEqualTo("123456789012345678901234567890.000000000000000000001");
+
+        Struct nanos = onlyRow(db, new TableId("test", "public", t),
+                Map.of(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "nanos_iso_datetime_string"));
+        assertThat(nanos.get("ts")).isEqualTo("2026-03-29T02:30:00.123456000Z");
+        Struct zoned = onlyRow(db, new TableId("test", "public", t),
+                Map.of(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "nanos_long", JdbcSourceConfig.DB_TIMEZONE,
+                        "Europe/Berlin"));
+        // 02:30 does not exist in Berlin on 2026-03-29 (clocks jump 02:00 -> 03:00): read as 03:30 CEST = 01:30Z.
+        // The zone applies to TIMESTAMP only; TIMESTAMPTZ carries its own.
+        assertThat(zoned.get("ts")).isEqualTo(Instant.parse("2026-03-29T01:30:00.123456Z").getEpochSecond()
+                * 1_000_000_000L + 123_456_000L);
+        assertThat(zoned.get("tz")).isEqualTo(Instant.parse("2026-03-29T01:30:00.654321Z").getEpochSecond()
+                * 1_000_000_000L + 654_321_000L);
+    }
+
+    @Test
+    void mariadb() throws Exception {
+        TestDatabase db = TestDatabase.MARIADB;
+        String t = TestDatabase.table("maria_types");
+        db.exec("CREATE TABLE " + t + " (flag TINYINT(1) NOT NULL, ti TINYINT, tu TINYINT UNSIGNED, "
+                        + "iu INT UNSIGNED, bu BIGINT UNSIGNED, d65 DECIMAL(65,30), bits BIT(8), j JSON, "
+                        + "zd DATE NOT NULL, zdt DATETIME(6) NOT NULL, y YEAR, dt6 DATETIME(6), "
+                        + "en ENUM('a','b'), bl BLOB, f FLOAT, db DOUBLE)",
+                "SET SESSION sql_mode = ''",
+                "INSERT INTO " + t + " VALUES (1, -5, 250, 4294967295, 18446744073709551615, "
+                        + "12345678901234567890123456789012345.123456789012345678901234567890, b'10100101', "
+                        + "'{\"k\": 1}', '0000-00-00', '0000-00-00 00:00:00', 2026, '2026-10-25 02:30:00.000001', "
+                        + "'b', x'0102', 1.5, 2.25)");
+        Struct s = onlyRow(db, new TableId("test", null, t), Map.of());
+        assertThat(s.get("flag")).isEqualTo(true);
+        assertThat(s.get("ti")).isEqualTo((byte) -5);
+        assertThat(s.get("tu")).isEqualTo((short) 250);
+        assertThat(s.get("iu")).isEqualTo(4294967295L);
+        assertThat(s.get("bu")).isEqualTo(new BigDecimal("18446744073709551615"));
+        assertThat(s.get("d65")).isEqualTo(new BigDecimal("12345678901234567890123456789012345.123456789012345678901234567890"));
+        assertThat((byte[]) s.get("bits")).containsExactly(0xa5);
+        assertThat(s.get("j")).isEqualTo("{\"k\": 1}");
+        // zero dates have no calendar value: NULL, and the NOT NULL columns are declared optional for that
+        assertThat(s.get("zd")).isNull();
+        assertThat(s.get("zdt")).isNull();
+        assertThat(s.get("y")).isEqualTo((short) 2026);
+        assertThat(s.get("dt6")).isEqualTo(java.util.Date.from(Instant.parse("2026-10-25T02:30:00Z")));
+        assertThat(s.get("en")).isEqualTo("b");
+        assertThat((byte[]) s.get("bl")).containsExactly(1, 2);
+        assertThat(s.get("f")).isEqualTo(1.5f);
+        assertThat(s.get("db")).isEqualTo(2.25d);
+        assertThat(type(s, "d65")).isEqualTo(Schema.Type.BYTES);
+        assertThat(List.of(logical(s, "d65"), logical(s, "bu"))).containsOnly(Decimal.LOGICAL_NAME);
+    }
+}
