@@ -54,8 +54,8 @@ final class Database {
         h.setMinimumIdle(1);
         h.setAutoCommit(false);
         h.setReadOnly(true);
-        h.setConnectionTimeout(10_000);
-        h.setValidationTimeout(5_000);
+        h.setConnectionTimeout(config.getLong(JdbcSourceConfig.CONNECTION_TIMEOUT_MS));
+        h.setValidationTimeout(Math.min(5_000, config.getLong(JdbcSourceConfig.CONNECTION_TIMEOUT_MS) - 1));
         h.setIdleTimeout(120_000);
         h.setKeepaliveTime(60_000);
         h.setMaxLifetime(config.getLong(JdbcSourceConfig.POOL_MAX_LIFETIME_MS));

@@ -29,6 +29,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final String CONNECTION_PASSWORD = "connection.password";
     public static final String CONNECTION_ATTEMPTS = "connection.attempts";
     public static final String CONNECTION_BACKOFF_MS = "connection.backoff.ms";
+    public static final String CONNECTION_TIMEOUT_MS = "connection.timeout.ms";
     public static final String POOL_MAX_LIFETIME_MS = "connection.pool.max.lifetime.ms";
     public static final String POOL_LEAK_DETECTION_MS = "connection.pool.leak.detection.ms";
     public static final String TRANSACTION_ISOLATION_MODE = "transaction.isolation.mode";
@@ -100,19 +101,22 @@ public final class JdbcSourceConfig extends AbstractConfig {
             .define(CONNECTION_BACKOFF_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Wait before the second attempt after a connection or query failure; doubles per attempt up to "
                             + "five minutes.", DATABASE, 5, Width.SHORT, "Backoff (ms)")
+            .define(CONNECTION_TIMEOUT_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                    "Sluice: how long one attempt waits for a working connection before it counts as failed.",
+                    DATABASE, 6, Width.SHORT, "Connection timeout (ms)")
             .define(POOL_MAX_LIFETIME_MS, Type.LONG, 1_800_000L, ConfigDef.Range.atLeast(30_000), Importance.LOW,
                     "Sluice: a pooled connection is replaced after this long, so no session outlives a failover or "
-                            + "a server-side timeout.", DATABASE, 6, Width.SHORT, "Connection max lifetime (ms)")
+                            + "a server-side timeout.", DATABASE, 7, Width.SHORT, "Connection max lifetime (ms)")
             .define(POOL_LEAK_DETECTION_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Sluice: log a warning with a stack trace when a connection is held longer than this (0 "
                             + "disables). A long initial read legitimately holds one.",
-                    DATABASE, 7, Width.SHORT, "Leak detection (ms)")
+                    DATABASE, 8, Width.SHORT, "Leak detection (ms)")
             .define(TRANSACTION_ISOLATION_MODE, Type.STRING, "default", ISOLATION, Importance.LOW,
                     "Isolation level of the read transactions; 'default' keeps the database's.",
-                    DATABASE, 8, Width.MEDIUM, "Isolation", ISOLATION)
+                    DATABASE, 9, Width.MEDIUM, "Isolation", ISOLATION)
             .define(DIALECT_NAME, Type.STRING, "", DIALECTS, Importance.LOW,
                     "SQL dialect; empty picks it from the JDBC URL (postgresql, mariadb/mysql, else generic).",
-                    DATABASE, 9, Width.SHORT, "Dialect", DIALECTS)
+                    DATABASE, 10, Width.SHORT, "Dialect", DIALECTS)
 
             .define(TABLE_WHITELIST, Type.LIST, "", Importance.MEDIUM,
                     "Tables to copy, by name (table, schema.table or catalog.table). Empty means every table "

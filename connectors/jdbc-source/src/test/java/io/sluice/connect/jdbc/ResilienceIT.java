@@ -1,0 +1,129 @@
+package io.sluice.connect.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.connect.jdbc.source.TableId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database going away and coming back (a TCP proxy in front of the real PostgreSQL cuts every connection and
+ * refuses new ones), the retry budget running out, stop() during a retry, and online DDL.
+ */
+class ResilienceIT {
+
+    private static final TestDatabase DB = TestDatabase.POSTGRES;
+
+    private static TableId table(String name) throws Exception {
+        DB.exec("CREATE TABLE " + name + " (id BIGSERIAL PRIMARY KEY, v VARCHAR(20))");
+        return new TableId("test", "public", name);
+    }
+
+    private static Map<String, String> viaProxy(TcpProxy proxy, int attempts, long backoffMs) {
+        Map<String, String> p = DB.props("incrementing");
+        p.put(JdbcSourceConfig.CONNECTION_URL, "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
+        p.put(JdbcSourceConfig.CONNECTION_ATTEMPTS, Integer.toString(attempts));
+        p.put(JdbcSourceConfig.CONNECTION_BACKOFF_MS, Long.toString(backoffMs));
+        p.put(JdbcSourceConfig.CONNECTION_TIMEOUT_MS, "1000");
+        return p;
+    }
+
+    private static List<Long> ids(TaskHarness h) {
+        return h.values("id").stream().map(o -> ((Number) o).longValue()).toList();
+    }
+
+    @Test
+    void anOutageIsRiddenOutAndReadingResumesWhereItStopped() throws Exception {
+        String t = TestDatabase.table("outage");
+        TableId id = table(t);
+        DB.exec("INSERT INTO " + t + " (v) SELECT 'x' FROM generate_series(1, 5)");
+        try (TcpProxy proxy = new TcpProxy(5432);
+             TaskHarness h = new TaskHarness(viaProxy(proxy, 30, 100), id).start()) {
+            h.pollUntilCount(5);
+            proxy.down();
+            DB.exec("INSERT INTO " + t + " (v) SELECT 'y' FROM generate_series(1, 5)");
+            for (int i = 0; i < 3; i++) {
+                assertThat(h.poll()).isEmpty(); // failing attempts, within the budget: no exception, no rows
+            }
+            proxy.up();
+            h.pollUntil(d -> d.size() >= 10, Duration.ofSeconds(60));
+            assertThat(ids(h)).containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
+        }
+    }
+
+    @Test
+    void whenTheRetryBudgetIsSpentTheTaskFailsWithTheReason() throws Exception {
+        String t = TestDatabase.table("budget");
+        TableId id = table(t);
+        try (TcpProxy proxy = new TcpProxy(5432);
+             TaskHarness h = new TaskHarness(viaProxy(proxy, 2, 50), id).start()) {
+            h.poll();
+            proxy.down();
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 20; i++) {
+                    h.poll();
+                }
+            }).isInstanceOf(ConnectException.class).hasMessageContaining("failed 2 times in a row")
+                    .hasMessageContaining("connection.attempts=2");
+        }
+    }
+
+    @Test
+    void stopReturnsPromptlyWhileWaitingToRetry() throws Exception {
+        String t = TestDatabase.table("stop");
+        TableId id = table(t);
+        try (TcpProxy proxy = new TcpProxy(5432)) {
+            TaskHarness h = new TaskHarness(viaProxy(proxy, 10, 600_000), id).start();
+            h.poll();
+            proxy.down();
+            h.poll(); // fails: the next attempt is ten minutes away
+            CompletableFuture<List<SourceRecord>> polling = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return h.task().poll();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThatThrownBy(() -> polling.get(300, TimeUnit.MILLISECONDS)).as("poll waits for the retry")
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            long start = System.nanoTime();
+            h.task().stop();
+            assertThat(polling.get(5, TimeUnit.SECONDS)).isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void addedDroppedAndWidenedColumnsArePickedUpWithoutRestart() throws Exception {
+        String t = TestDatabase.table("ddl");
+        TableId id = table(t);
+        DB.exec("ALTER TABLE " + t + " ADD COLUMN gone INT", "INSERT INTO " + t + " (v, gone) VALUES ('a', 1)");
+        Map<String, String> p = DB.props("incrementing");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
+        try (TaskHarness h = new TaskHarness(p, id).start()) {
+            // several runs first, so a driver that prepares server-side would have a cached plan by now
+            for (int i = 0; i < 8; i++) {
+                DB.exec("INSERT INTO " + t + " (v, gone) VALUES ('b" + i + "', 2)");
+                h.pollUntilCount(2 + i);
+            }
+            DB.exec("ALTER TABLE " + t + " ADD COLUMN extra TEXT DEFAULT 'new'", "ALTER TABLE " + t + " DROP COLUMN gone",
+                    "ALTER TABLE " + t + " ALTER COLUMN v TYPE TEXT", "INSERT INTO " + t + " (v) VALUES ('after')");
+            h.pollUntilCount(10);
+            Struct last = (Struct) h.delivered.get(9).value();
+            assertThat(last.get("v")).isEqualTo("after");
+            assertThat(last.get("extra")).isEqualTo("new");
+            assertThat(last.schema().field("gone")).isNull();
+            assertThat(((Struct) h.delivered.get(0).value()).schema().field("gone")).isNotNull();
+        }
+    }
+}
