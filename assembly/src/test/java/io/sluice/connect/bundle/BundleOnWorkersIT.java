@@ -54,6 +54,17 @@ abstract class BundleOnWorkersIT {
         return config;
     }
 
+    /** Sluice's JDBC source on {@code url}, polling every 200 ms. */
+    static Map<String, String> jdbcSource(String url, String mode) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.sluice.connect.jdbc.JdbcSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("connection.url", url);
+        config.put("mode", mode);
+        config.put("poll.interval.ms", "200");
+        return config;
+    }
+
     /** Kafka's file sink, one task, string keys and schemaless JSON values. */
     static Map<String, String> fileSink(String topics, Path file) {
         Map<String, String> config = new HashMap<>();
@@ -352,16 +363,88 @@ abstract class BundleOnWorkersIT {
         }
     }
 
+    // --- JDBC source
+
+    @Test
+    void jdbcSourceCopiesPostgresqlAndMariaDbTablesAndResumesAfterARestart() throws Exception {
+        ConnectCluster cluster = cluster();
+        String tag = cluster.kafkaVersion().replace('.', '_');
+        String schema = "sluice_jdbc_" + tag;
+        try (java.sql.Connection db = postgres(); java.sql.Statement st = db.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            st.execute("CREATE SCHEMA " + schema);
+            st.execute("CREATE TABLE " + schema + ".orders (id bigserial PRIMARY KEY, updated_at timestamp(6) NOT NULL "
+                    + "DEFAULT now(), customer text NOT NULL, total numeric(10,2), tags text[])");
+            st.execute("INSERT INTO " + schema + ".orders (customer, total, tags) SELECT 'c' || g, g * 1.25, "
+                    + "ARRAY['t' || g] FROM generate_series(1, 50) g");
+        }
+        String mariaUrl = System.getProperty("sluice.mariadb.url", "jdbc:mariadb://127.0.0.1:3306/test?sslMode=disable");
+        String items = "jdbc_items_" + tag;
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(mariaUrl, "root", "");
+             java.sql.Statement st = db.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + items);
+            st.execute("CREATE TABLE " + items + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) NOT NULL, "
+                    + "flag TINYINT(1) NOT NULL)");
+            st.execute("INSERT INTO " + items + " (name, flag) SELECT CONCAT('i', seq), seq % 2 FROM seq_1_to_20");
+        } catch (java.sql.SQLException e) {
+            org.junit.jupiter.api.Assumptions.abort("MariaDB is not reachable at " + mariaUrl + " (" + e.getMessage()
+                    + "); this end-to-end test needs it (set -Dsluice.mariadb.url)");
+        }
+
+        Map<String, String> pg = jdbcSource(postgresUrl(), "timestamp+incrementing");
+        pg.put("timestamp.column.name", "updated_at");
+        pg.put("incrementing.column.name", "id");
+        pg.put("table.whitelist", schema + ".orders");
+        pg.put("topic.prefix", "jdbc-" + tag + "-");
+        Map<String, String> maria = jdbcSource(mariaUrl, "incrementing");
+        maria.put("connection.user", "root");
+        maria.put("incrementing.column.name", "id");
+        maria.put("table.whitelist", items);
+        maria.put("topic.prefix", "jdbc-" + tag + "-");
+        try (var pgConnector = cluster.rest().run("jdbc-pg-" + tag, pg, 1, TIMEOUT);
+             var mariaConnector = cluster.rest().run("jdbc-maria-" + tag, maria, 1, TIMEOUT)) {
+            var orders = cluster.consume("jdbc-" + tag + "-orders", 50, TIMEOUT);
+            assertThat(orders).hasSize(50);
+            JsonNode first = MAPPER.readTree(orders.get(0).value());
+            assertThat(first.at("/schema/name").asText()).isEqualTo("orders");
+            assertThat(first.at("/payload/customer").asText()).isEqualTo("c1");
+            assertThat(first.at("/payload/tags/0").asText()).isEqualTo("t1");
+            var itemRecords = cluster.consume("jdbc-" + tag + "-" + items, 20, TIMEOUT);
+            assertThat(itemRecords).hasSize(20);
+            assertThat(MAPPER.readTree(itemRecords.get(0).value()).at("/payload/flag").asBoolean()).isTrue();
+
+            // Updates and inserts around a restart of connector and tasks: each change arrives once.
+            try (java.sql.Connection db = postgres(); java.sql.Statement st = db.createStatement()) {
+                st.execute("UPDATE " + schema + ".orders SET total = total + 1, updated_at = now() WHERE id <= 5");
+                cluster.rest().restart("jdbc-pg-" + tag, true, false).expect(202);
+                cluster.rest().awaitState("jdbc-pg-" + tag, "RUNNING", 1, TIMEOUT);
+                st.execute("INSERT INTO " + schema + ".orders (customer) SELECT 'late' || g FROM generate_series(1, 10) g");
+            }
+            var all = cluster.consume("jdbc-" + tag + "-orders", 65, TIMEOUT);
+            Set<String> changes = new HashSet<>();
+            for (var r : all) {
+                JsonNode p = MAPPER.readTree(r.value()).get("payload");
+                changes.add(p.get("id").asText() + "@" + p.get("updated_at").asText());
+            }
+            assertThat(all).hasSize(65);
+            assertThat(changes).as("65 distinct row versions, none twice").hasSize(65);
+        }
+    }
+
     // --- OutboxRouter
 
     /** PostgreSQL on this machine (trust auth), or the reason the outbox test cannot run here. */
-    private static java.sql.Connection postgres() {
-        String url = System.getProperty("sluice.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    static String postgresUrl() {
+        return System.getProperty("sluice.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    }
+
+    static java.sql.Connection postgres() {
+        String url = postgresUrl();
         try {
             return java.sql.DriverManager.getConnection(url);
         } catch (java.sql.SQLException e) {
             org.junit.jupiter.api.Assumptions.abort("PostgreSQL is not reachable at " + url + " (" + e.getMessage()
-                    + "); the outbox end-to-end test needs it (set -Dsluice.postgres.url)");
+                    + "); this end-to-end test needs it (set -Dsluice.postgres.url)");
             return null;
         }
     }
@@ -420,10 +503,12 @@ abstract class BundleOnWorkersIT {
             }
         }
         assertThat(exported).as("two committed orders, two events each").hasSize(4);
-        Path file = cluster.dir().resolve(schema + ".jsonl");
-        Files.write(file, exported, StandardCharsets.UTF_8);
 
-        Map<String, String> config = fileSource(file, schema + ".outbox");
+        // Sluice's JDBC source reads the outbox table as it is: no export step in between.
+        Map<String, String> config = jdbcSource(postgresUrl(), "incrementing");
+        config.put("incrementing.column.name", "seq");
+        config.put("table.whitelist", schema + ".outbox");
+        config.put("topic.prefix", schema + ".");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "false");

@@ -240,7 +240,14 @@ public final class ConnectCluster implements AutoCloseable {
 
     /** Reads {@code topic} from the beginning until at least {@code count} records arrived or the timeout passed. */
     public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count, Duration timeout) {
+        return consume(topic, count, timeout, Map.of());
+    }
+
+    /** As {@link #consume(String, int, Duration)} with extra consumer settings, e.g. {@code isolation.level}. */
+    public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count, Duration timeout,
+                                                        Map<String, String> consumerProps) {
         Properties props = new Properties();
+        props.putAll(consumerProps);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
