@@ -6,6 +6,8 @@ import io.sluice.connect.jdbc.source.TableReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -21,7 +23,7 @@ final class Sources {
         String qualified = t.qualified();
         return new TableReader.Source(qualified, dialect.table(t), t.table(),
                 config.getString(JdbcSourceConfig.TOPIC_PREFIX) + t.table(),
-                Map.of("protocol", "1", "table", qualified), config.timestampColumns(qualified),
+                partition("protocol", "1", "table", qualified), config.timestampColumns(qualified),
                 config.incrementingColumn(qualified));
     }
 
@@ -29,12 +31,25 @@ final class Sources {
     static TableReader.Source query(JdbcSourceConfig config) {
         String topic = config.getString(JdbcSourceConfig.TOPIC_PREFIX);
         return new TableReader.Source("query", "(" + userQuery(config) + ") " + QUERY_ALIAS, topic, topic,
-                Map.of("query", "query"), config.timestampColumns(topic), config.incrementingColumn(topic));
+                partition("query", "query"), config.timestampColumns(topic), config.incrementingColumn(topic));
     }
 
     /** The partition Confluent's protocol 0 used: the bare table name. */
     static Map<String, String> legacyPartition(TableReader.Source s) {
-        return s.partition().containsKey("table") ? Map.of("table", s.schemaName()) : s.partition();
+        return s.partition().containsKey("table") ? partition("table", s.schemaName()) : s.partition();
+    }
+
+    /**
+     * A partition map whose iteration order is the same in every JVM: workers find stored offsets by the bytes of
+     * the serialized partition, so an order that changes between runs (as {@code Map.of}'s does) loses them. A
+     * {@link HashMap} also orders the keys exactly as Confluent's connector did, so its offsets are found too.
+     */
+    private static Map<String, String> partition(String... keyValues) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     static String userQuery(JdbcSourceConfig config) {
