@@ -412,6 +412,10 @@ abstract class BundleOnWorkersIT {
             var itemRecords = cluster.consume("jdbc-" + tag + "-" + items, 20, TIMEOUT);
             assertThat(itemRecords).hasSize(20);
             assertThat(MAPPER.readTree(itemRecords.get(0).value()).at("/payload/flag").asBoolean()).isTrue();
+            if (supportsPluginMetrics()) {
+                Wait.until("JDBC source metrics over JMX", TIMEOUT, () -> sumOf("rows-read-total") == 70
+                        && sumOf("lag-ms") > 0);
+            }
 
             // Updates and inserts around a restart of connector and tasks: each change arrives once.
             try (java.sql.Connection db = postgres(); java.sql.Statement st = db.createStatement()) {

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -39,6 +40,7 @@ public final class JdbcSourceTask extends SourceTask {
     private List<TableReader> readers;
     private TableReader current;
     private int batchSize;
+    private TaskMetrics metrics;
     private int failures;
 
     private final Object lock = new Object();
@@ -79,8 +81,18 @@ public final class JdbcSourceTask extends SourceTask {
             Position start = startPosition(s, stored.get(s.partition()), initial);
             readers.add(new TableReader(s, config.mode(), dialect, types, dbCalendar, settings, start));
         }
+        metrics = TaskMetrics.register(pluginMetrics(), readers, pool);
         log.info("JDBC source task reading {} in {} mode", sources.stream().map(TableReader.Source::name).toList(),
                 config.mode());
+    }
+
+    /** The worker's metrics registry for this task; null on workers before Kafka 4.1, which have none. */
+    private PluginMetrics pluginMetrics() {
+        try {
+            return context.pluginMetrics();
+        } catch (LinkageError e) {
+            return null;
+        }
     }
 
     /** Our offsets, else Confluent's (protocol 1 partitions, or protocol 0: the bare table name). */
@@ -164,6 +176,8 @@ public final class JdbcSourceTask extends SourceTask {
 
     private List<SourceRecord> readSome() throws InterruptedException {
         List<SourceRecord> out = new ArrayList<>(Math.min(batchSize, 10_000));
+        long started = System.nanoTime();
+        boolean worked = false;
         while (out.size() < batchSize) {
             TableReader r = current != null && current.active() ? current
                     : readers.stream().min(Comparator.comparingLong(TableReader::nextRunAtMs)).orElseThrow();
@@ -175,6 +189,7 @@ public final class JdbcSourceTask extends SourceTask {
                 break;
             }
             current = r;
+            worked = true;
             try {
                 if (!r.active()) {
                     begin(r, now);
@@ -188,6 +203,9 @@ public final class JdbcSourceTask extends SourceTask {
                 r.abort(now);
                 throw e;
             }
+        }
+        if (worked) {
+            metrics.recordPoll(started);
         }
         return out.isEmpty() ? null : out;
     }

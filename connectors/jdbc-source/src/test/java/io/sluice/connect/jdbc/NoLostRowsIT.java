@@ -60,6 +60,9 @@ class NoLostRowsIT {
             assertThat(h.delivered.get(4).sourcePartition())
                     .isEqualTo(Map.of("protocol", "1", "table", id.qualified()));
             assertThat(h.delivered.get(4).topic()).isEqualTo("db-" + table);
+            assertThat(h.metric("rows-read-total", Map.of("table", id.qualified()))).isEqualTo(2);
+            assertThat(h.metric("pool-connections-active", Map.of())).isZero(); // nothing held between runs
+            assertThat(h.metric("poll-time-max-ms", Map.of())).isPositive();
         }
     }
 
@@ -79,6 +82,7 @@ class NoLostRowsIT {
             db.exec("INSERT INTO " + table + " (v) VALUES ('fast')"); // id 3, committed first
             h.pollUntil(d -> d.size() >= 2, Duration.ofSeconds(30));
             assertThat(h.values("v")).containsExactly("first", "fast");
+            assertThat(h.metric("id-gaps", Map.of("table", id.qualified()))).isEqualTo(1);
             slow.commit();
             h.pollUntilCount(3);
             assertThat(h.values("v")).containsExactly("first", "fast", "slow");
@@ -112,6 +116,7 @@ class NoLostRowsIT {
             slow.commit();
             h.pollUntilCount(3);
             assertThat(h.values("v")).containsExactly("first", "slow", "fast");
+            assertThat(h.metric("lag-ms", Map.of("table", id.qualified()))).isBetween(0.0, 60_000.0);
         }
     }
 

@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTaskContext;
@@ -25,6 +28,7 @@ final class TaskHarness implements AutoCloseable {
     final Map<Map<String, Object>, Map<String, Object>> committed = new HashMap<>();
     final List<SourceRecord> delivered = new ArrayList<>();
     private JdbcSourceTask task;
+    private Metrics metrics;
 
     TaskHarness(Map<String, String> props, TableId... tables) {
         this.props = new HashMap<>(props);
@@ -34,6 +38,7 @@ final class TaskHarness implements AutoCloseable {
     }
 
     TaskHarness start() {
+        metrics = new Metrics();
         task = new JdbcSourceTask();
         task.initialize(new Context());
         task.start(props);
@@ -91,6 +96,17 @@ final class TaskHarness implements AutoCloseable {
         return out;
     }
 
+    /** The value of the task's plugin metric {@code name} with the given extra tags. */
+    double metric(String name, Map<String, String> tags) {
+        for (Map.Entry<MetricName, ? extends org.apache.kafka.common.Metric> e : metrics.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.name().equals(name) && n.tags().entrySet().containsAll(tags.entrySet())) {
+                return ((Number) e.getValue().metricValue()).doubleValue();
+            }
+        }
+        throw new AssertionError("no metric " + name + " " + tags + " in " + metrics.metrics().keySet());
+    }
+
     @Override
     public void close() {
         if (task != null) {
@@ -128,7 +144,7 @@ final class TaskHarness implements AutoCloseable {
 
         @Override
         public PluginMetrics pluginMetrics() {
-            return null;
+            return new PluginMetricsImpl(metrics, Map.of("connector", "test", "task", "0"));
         }
     }
 }

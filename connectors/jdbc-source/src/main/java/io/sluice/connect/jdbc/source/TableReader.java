@@ -15,6 +15,7 @@ import java.util.Calendar;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -58,7 +59,8 @@ public final class TableReader {
     private Instant heldTimestamp;
     private List<Position.Gap> encodedFor;
     private List<List<Long>> encodedGaps;
-    private Instant newestTimestamp;
+    private volatile Instant newestTimestamp;
+    private final LongAdder rowsRead = new LongAdder();
 
     /** What is read and where it goes. */
     public record Source(String name, String from, String schemaName, String topic, Map<String, String> partition,
@@ -107,6 +109,11 @@ public final class TableReader {
         return newestTimestamp;
     }
 
+    /** Rows read since the task started (re-reads after a failure included). */
+    public long rowsRead() {
+        return rowsRead.sum();
+    }
+
     /** Whether a run is in progress (a query open on a connection). */
     public boolean active() {
         return connection != null;
@@ -150,6 +157,7 @@ public final class TableReader {
                 return;
             }
             Struct value = mapping.read(rows);
+            rowsRead.increment();
             switch (mode) {
                 case BULK -> emit(out, value, null);
                 case INCREMENTING -> incrementing(out, value, nowMs);
