@@ -21,7 +21,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /** The built zip as a user gets it: its path, and its content unpacked once into a plugin.path directory. */
-final class Bundle {
+public final class Bundle {
 
     /** The plugin interfaces Connect discovers, by the service file that declares them. */
     static final List<String> PLUGIN_TYPES = List.of(
@@ -49,7 +49,7 @@ final class Bundle {
     }
 
     /** A directory holding the unpacked bundle directory: what a worker's plugin.path names. */
-    static synchronized Path pluginPath() {
+    public static synchronized Path pluginPath() {
         if (pluginPath == null) {
             Path dir = ZIP.getParent().resolve("plugin-path");
             try {

@@ -87,7 +87,7 @@ public final class ConnectWorker {
     }
 
     /**
-     * The numeric attributes of every MBean matching {@code pattern} (e.g. {@code kafka.connect:type=plugins,*}), read
+     * The numeric attributes (and numeric items of composite ones, as {@code attribute.item}) of every MBean matching {@code pattern} (e.g. {@code kafka.connect:type=plugins,*}), read
      * over JMX; needs {@link ConnectCluster.Builder#jmx()}.
      */
     public Map<String, Map<String, Object>> metrics(String pattern) {
@@ -109,6 +109,13 @@ public final class ConnectWorker {
                     Object v = server.getAttribute(name, a.getName());
                     if (v instanceof Number) {
                         attributes.put(a.getName(), v);
+                    } else if (v instanceof javax.management.openmbean.CompositeData cd) {
+                        // e.g. java.lang:type=Memory HeapMemoryUsage -> HeapMemoryUsage.used
+                        for (String key : cd.getCompositeType().keySet()) {
+                            if (cd.get(key) instanceof Number n) {
+                                attributes.put(a.getName() + "." + key, n);
+                            }
+                        }
                     }
                 }
                 out.put(name.toString(), attributes);

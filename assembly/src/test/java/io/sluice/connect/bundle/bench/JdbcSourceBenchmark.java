@@ -1,0 +1,231 @@
+package io.sluice.connect.bundle.bench;
+
+import io.sluice.connect.bundle.Bundle;
+import io.sluice.connect.testkit.ConnectCluster;
+import io.sluice.connect.testkit.ConnectWorker;
+import io.sluice.connect.testkit.Wait;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * End-to-end throughput of the JDBC source through a real worker (one task, incrementing mode, JSON converter with
+ * schemas), next to two limits measured in the same run: (a) a plain single-threaded JDBC read of the same table
+ * with the same fetch size, (b) the same worker, converter and topic fed by {@link PrebuiltSource}. Then the same
+ * read with two tasks, and the worker's heap while reading a table twice the size, with a 512 MiB heap.
+ *
+ * <p>Run: {@code mvn -B -pl assembly -am -Pjdbc-bench -DskipTests verify} (README); {@code -Dbench.rows=...} to resize.
+ */
+public final class JdbcSourceBenchmark {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+
+    private final String pgUrl = System.getProperty("sluice.postgres.url",
+            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    private final long rows = Long.getLong("bench.rows", 1_000_000);
+    private final long heapRows = Long.getLong("bench.heap.rows", 2 * rows);
+    private final int batch = Integer.getInteger("bench.batch", 2_000);
+
+    public static void main(String[] args) throws Exception {
+        new JdbcSourceBenchmark().run();
+    }
+
+    private void run() throws Exception {
+        String table = ensureTable("bench_orders_" + rows, rows);
+        String heapTable = ensureTable("bench_orders_" + heapRows, heapRows);
+        double plain = plainRead(table);
+        System.out.printf("(a) plain JDBC read, fetch size %d: %,.0f rows/s%n", batch, plain);
+
+        Path plugins = Bundle.pluginPath(); // the unpacked zip, and next to it the pre-built source's plugin
+        writePrebuiltPlugin(plugins.resolve("sluice-bench-prebuilt"));
+        try (ConnectCluster cluster = ConnectCluster.builder().name("jdbc-bench").workers(1).jmx()
+                .kafkaVersion(System.getProperty("sluice.kafka.version"))
+                .pluginPath(plugins).workerJvmOptions(List.of("-Xms512m", "-Xmx512m"))
+                // Connect's producer defaults (16 KiB batches, no linger, one request in flight) cap any source
+                // near 16 MB/s here; every pipeline below runs on this same worker, so the comparison stays fair.
+                .workerProperty("producer.batch.size", Integer.toString(512 * 1024))
+                .workerProperty("producer.linger.ms", "10")
+                .start()) {
+            Map<String, String> ceiling = new HashMap<>();
+            ceiling.put("connector.class", PrebuiltSource.class.getName());
+            ceiling.put("topic", "bench-ceiling");
+            ceiling.put("records", Long.toString(rows));
+            ceiling.put("batch", Integer.toString(batch));
+            Result b = measure(cluster, "prebuilt", ceiling, "bench-ceiling", rows, null);
+            System.out.printf("(b) pipeline ceiling (pre-built records): %,.0f records/s, %.1f MB/s%n", b.rate, b.mbps);
+
+            Result one = measure(cluster, "jdbc-1", jdbc(table, "bench-jdbc1-", 1), "bench-jdbc1-" + table, rows, null);
+            System.out.printf("Sluice JDBC source, 1 task: %,.0f rows/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a)%n",
+                    one.rate, one.mbps, 100 * one.rate / b.rate, 100 * one.rate / plain);
+            Result two = measure(cluster, "jdbc-2", jdbc(table, "bench-jdbc2-", 2), "bench-jdbc2-" + table, rows, null);
+            System.out.printf("Sluice JDBC source, 2 tasks: %,.0f rows/s (%.2fx of 1 task)%n", two.rate,
+                    two.rate / one.rate);
+            ConnectWorker worker = cluster.worker(0);
+            Result heap = measure(cluster, "jdbc-heap", jdbc(heapTable, "bench-heap-", 1), "bench-heap-" + heapTable,
+                    heapRows, worker);
+            System.out.printf("Heap, %,d rows with -Xmx512m: peak used %.0f MiB (sampled every 200 ms), %,.0f rows/s%n",
+                    heapRows, heap.peakHeapBytes / 1048576.0, heap.rate);
+        }
+    }
+
+    private Map<String, String> jdbc(String table, String prefix, int tasks) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", "io.sluice.connect.jdbc.JdbcSourceConnector");
+        c.put("tasks.max", Integer.toString(tasks));
+        c.put("connection.url", pgUrl);
+        c.put("mode", "incrementing");
+        c.put("incrementing.column.name", "id");
+        c.put("table.whitelist", table);
+        c.put("topic.prefix", prefix);
+        c.put("batch.max.rows", Integer.toString(batch));
+        return c;
+    }
+
+    private record Result(double rate, double mbps, long peakHeapBytes) {
+    }
+
+    /** Creates the connector and times it from creation until {@code count} records are in {@code topic}. */
+    private Result measure(ConnectCluster cluster, String name, Map<String, String> config, String topic, long count,
+                           ConnectWorker heapOf) throws Exception {
+        AtomicLong peak = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        if (heapOf != null) {
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    Object used = heapOf.metrics("java.lang:type=Memory").values().iterator().next()
+                            .get("HeapMemoryUsage.used");
+                    peak.accumulateAndGet(((Number) used).longValue(), Math::max);
+                } catch (RuntimeException e) {
+                    System.err.println("heap sample failed: " + e);
+                }
+            }, 0, 200, TimeUnit.MILLISECONDS);
+        }
+        long start = System.nanoTime();
+        cluster.rest().createConnector(name, config);
+        try (Admin admin = cluster.admin()) {
+            Wait.until(count + " records in " + topic, TIMEOUT, () -> endOffsets(admin, topic) >= count);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long bytes = topicBytes(admin, topic);
+            return new Result(count / seconds, bytes / seconds / 1e6, peak.get());
+        } finally {
+            sampler.shutdownNow();
+            cluster.rest().deleteConnector(name);
+        }
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        if (!admin.listTopics().names().get().contains(topic)) {
+            return 0;
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+    /** Bytes of the topic's log on the broker: values, keys and record overhead. */
+    private static long topicBytes(Admin admin, String topic) throws Exception {
+        long bytes = 0;
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
+        for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (var dir : dirs.values()) {
+                for (var e : dir.replicaInfos().entrySet()) {
+                    if (e.getKey().topic().equals(topic)) {
+                        bytes += e.getValue().size();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** A table of {@code count} rows of about 200 bytes in 10 columns, created once and reused. */
+    private String ensureTable(String table, long count) throws Exception {
+        try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+                rs.next();
+                if (rs.getLong(1) == count) {
+                    return table;
+                }
+            } catch (java.sql.SQLException missing) {
+                // created below
+            }
+            System.out.printf("Loading %,d rows into %s ...%n", count, table);
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, created_at TIMESTAMP(6) NOT NULL, "
+                    + "customer VARCHAR(40) NOT NULL, email VARCHAR(60) NOT NULL, amount NUMERIC(10,2) NOT NULL, "
+                    + "qty INT NOT NULL, status VARCHAR(10) NOT NULL, note TEXT, flag BOOLEAN NOT NULL, "
+                    + "updated_at TIMESTAMP(6) NOT NULL)");
+            s.execute("INSERT INTO " + table + " SELECT g, now() - (g || ' seconds')::interval, 'customer-' || g, "
+                    + "'customer' || g || '@example.com', (g % 100000) / 100.0, g % 17, "
+                    + "CASE WHEN g % 3 = 0 THEN 'shipped' ELSE 'open' END, "
+                    + "'note for order ' || g || ' with some free text to make the row wider ok', g % 2 = 0, now() "
+                    + "FROM generate_series(1, " + count + ") g");
+            s.execute("ANALYZE " + table);
+        }
+        return table;
+    }
+
+    /** Limit (a): every column of every row read once, single-threaded, streaming with the same fetch size. */
+    private double plainRead(String table) throws Exception {
+        try (Connection c = DriverManager.getConnection(pgUrl)) {
+            c.setAutoCommit(false);
+            long start = System.nanoTime();
+            long n = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " ORDER BY id")) {
+                ps.setFetchSize(batch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            rs.getObject(i);
+                        }
+                        n++;
+                    }
+                }
+            }
+            c.rollback();
+            return n / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The pre-built source as a plugin directory of its own: one jar and its service manifest. */
+    private static void writePrebuiltPlugin(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        try (OutputStream out = Files.newOutputStream(dir.resolve("prebuilt-source.jar"));
+             JarOutputStream jar = new JarOutputStream(out)) {
+            for (Class<?> c : List.of(PrebuiltSource.class, PrebuiltSource.PrebuiltTask.class)) {
+                String entry = c.getName().replace('.', '/') + ".class";
+                jar.putNextEntry(new JarEntry(entry));
+                try (InputStream in = c.getClassLoader().getResourceAsStream(entry)) {
+                    in.transferTo(jar);
+                }
+            }
+            jar.putNextEntry(new JarEntry("META-INF/services/org.apache.kafka.connect.source.SourceConnector"));
+            jar.write((PrebuiltSource.class.getName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            s.forEach(p -> System.out.println("Benchmark plugin: " + p));
+        }
+    }
+}
