@@ -92,6 +92,7 @@ public final class JdbcSourceBenchmark {
         Map<String, String> c = new HashMap<>();
         c.put("connector.class", "io.sluice.connect.jdbc.JdbcSourceConnector");
         c.put("tasks.max", Integer.toString(tasks));
+        c.put("table.chunks", Integer.toString(tasks)); // one table: parallel only in chunks
         c.put("connection.url", pgUrl);
         c.put("mode", "incrementing");
         c.put("incrementing.column.name", "id");

@@ -43,6 +43,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final String CATALOG_PATTERN = "catalog.pattern";
     public static final String TABLE_TYPES = "table.types";
     public static final String TABLE_POLL_INTERVAL_MS = "table.poll.interval.ms";
+    public static final String TABLE_CHUNKS = "table.chunks";
     public static final String QUOTE_SQL_IDENTIFIERS = "quote.sql.identifiers";
 
     public static final String MODE = "mode";
@@ -143,9 +144,15 @@ public final class JdbcSourceConfig extends AbstractConfig {
             .define(TABLE_POLL_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
                     "How often to look for added or dropped tables; a change reconfigures the tasks.",
                     TABLES, 8, Width.SHORT, "Table poll interval (ms)")
+            .define(TABLE_CHUNKS, Type.INT, 1, ConfigDef.Range.between(1, 1024), Importance.MEDIUM,
+                    "Sluice: read each table (or the query) as this many chunks in parallel, spread over the "
+                            + "tasks: chunk i holds the rows whose incrementing column modulo the count is i. Needs "
+                            + "incrementing.column.name (any mode but timestamp). Each chunk keeps its own offset; "
+                            + "chunks start from the table's unchunked offset when there is one.",
+                    TABLES, 9, Width.SHORT, "Chunks per table")
             .define(QUOTE_SQL_IDENTIFIERS, Type.STRING, "always", QUOTING, Importance.LOW,
                     "Quote table and column names in generated SQL (always) or not (never).",
-                    TABLES, 9, Width.SHORT, "Quote identifiers", QUOTING)
+                    TABLES, 10, Width.SHORT, "Quote identifiers", QUOTING)
 
             .define(MODE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, MODES, Importance.HIGH,
                     "bulk: the whole table each poll; incrementing: new rows by a strictly increasing column; "
@@ -321,6 +328,11 @@ public final class JdbcSourceConfig extends AbstractConfig {
         if (mode.usesIncrementing() && !anyIncrementing) {
             problems.add(new Problem(INCREMENTING_COLUMN_NAME,
                     "mode '" + mode + "' needs the incrementing column: set incrementing.column.name"));
+        }
+        if (getInt(TABLE_CHUNKS) > 1 && (mode == Mode.TIMESTAMP || !anyIncrementing)) {
+            problems.add(new Problem(TABLE_CHUNKS,
+                    "chunks split rows by the incrementing column: set incrementing.column.name and use a mode "
+                            + "other than timestamp, or set table.chunks=1"));
         }
         if (mode.usesTimestamp() && !anyTimestamp) {
             problems.add(new Problem(TIMESTAMP_COLUMN_NAME,

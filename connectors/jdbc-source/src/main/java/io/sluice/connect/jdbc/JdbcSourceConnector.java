@@ -123,34 +123,41 @@ public final class JdbcSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        if (config.queryMode()) {
-            return List.of(props);
-        }
-        Map<TableId, Long> current = tables;
-        if (current.isEmpty()) {
+        int chunks = config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
+        // Units of work with their weight: every chunk of every table (the query counts as one table).
+        Map<JdbcSourceTask.Assignment, Long> units = new LinkedHashMap<>();
+        Map<TableId, Long> current = config.queryMode() ? java.util.Collections.singletonMap(null, 1L) : tables;
+        current.forEach((table, size) -> {
+            for (int c = 0; c < chunks; c++) {
+                units.put(new JdbcSourceTask.Assignment(table, c), Math.max(1, size / chunks));
+            }
+        });
+        if (units.isEmpty()) {
             log.warn("No tables match the connector's table filters; no tasks until one appears");
             return List.of();
         }
-        int groups = Math.min(maxTasks, current.size());
-        List<List<TableId>> assigned = new ArrayList<>();
+        int groups = Math.min(maxTasks, units.size());
+        List<List<JdbcSourceTask.Assignment>> assigned = new ArrayList<>();
         long[] load = new long[groups];
         for (int i = 0; i < groups; i++) {
             assigned.add(new ArrayList<>());
         }
-        for (Map.Entry<TableId, Long> e : current.entrySet()) { // largest first onto the least loaded
-            int target = 0;
-            for (int i = 1; i < groups; i++) {
-                if (load[i] < load[target] || load[i] == load[target] && assigned.get(i).size() < assigned.get(target).size()) {
-                    target = i;
-                }
-            }
-            assigned.get(target).add(e.getKey());
-            load[target] += Math.max(1, e.getValue());
-        }
+        units.entrySet().stream().sorted(Map.Entry.<JdbcSourceTask.Assignment, Long>comparingByValue().reversed())
+                .forEach(e -> { // largest first onto the least loaded
+                    int target = 0;
+                    for (int i = 1; i < groups; i++) {
+                        if (load[i] < load[target]
+                                || load[i] == load[target] && assigned.get(i).size() < assigned.get(target).size()) {
+                            target = i;
+                        }
+                    }
+                    assigned.get(target).add(e.getKey());
+                    load[target] += e.getValue();
+                });
         List<Map<String, String>> configs = new ArrayList<>(groups);
-        for (List<TableId> group : assigned) {
+        for (List<JdbcSourceTask.Assignment> group : assigned) {
             Map<String, String> task = new HashMap<>(props);
-            task.put(JdbcSourceTask.TaskTables.KEY, JdbcSourceTask.TaskTables.encode(group));
+            task.put(JdbcSourceTask.Assignment.KEY, JdbcSourceTask.Assignment.encode(group));
             configs.add(task);
         }
         return configs;

@@ -69,10 +69,10 @@ public final class JdbcSourceTask extends SourceTask {
         bound = new ReadBound(dialect, dbCalendar, config.getLong(JdbcSourceConfig.TIMESTAMP_DELAY_INTERVAL_MS),
                 config.getBoolean(JdbcSourceConfig.TIMESTAMP_OPEN_TRANSACTIONS));
 
-        List<TableReader.Source> sources = config.queryMode()
-                ? List.of(Sources.query(config))
-                : TaskTables.decode(props.get(TaskTables.KEY)).stream()
-                        .map(t -> Sources.table(config, dialect, t)).toList();
+        List<TableReader.Source> sources = Assignment.decode(props.get(Assignment.KEY)).stream()
+                .map(a -> a.table() == null ? Sources.query(config, a.chunk())
+                        : Sources.table(config, dialect, a.table(), a.chunk()))
+                .toList();
         pool = Database.pool(config, dialect, "sluice-jdbc-" + props.getOrDefault("name", "source"));
         Map<Map<String, String>, Position> stored = storedPositions(sources);
         Instant initial = initialTimestamp(dialect, dbCalendar);
@@ -95,19 +95,19 @@ public final class JdbcSourceTask extends SourceTask {
         }
     }
 
-    /** Our offsets, else Confluent's (protocol 1 partitions, or protocol 0: the bare table name). */
+    /** Each source's own offset, else the best fallback (its unchunked table's, Confluent's protocol 0). */
     private Map<Map<String, String>, Position> storedPositions(List<TableReader.Source> sources) {
         List<Map<String, String>> partitions = new ArrayList<>();
         for (TableReader.Source s : sources) {
             partitions.add(s.partition());
-            partitions.add(Sources.legacyPartition(s));
+            partitions.addAll(Sources.fallbackPartitions(s));
         }
         Map<Map<String, String>, Map<String, Object>> found = context.offsetStorageReader().offsets(partitions);
         Map<Map<String, String>, Position> out = new HashMap<>();
         for (TableReader.Source s : sources) {
             Map<String, Object> o = found.get(s.partition());
-            if (o == null) {
-                o = found.get(Sources.legacyPartition(s));
+            for (Map<String, String> fallback : Sources.fallbackPartitions(s)) {
+                o = o != null ? o : found.get(fallback);
             }
             if (o != null) {
                 out.put(s.partition(), Position.fromMap(o));
@@ -283,30 +283,30 @@ public final class JdbcSourceTask extends SourceTask {
         }
     }
 
-    /** The tables a task reads, as handed over in its config. */
-    static final class TaskTables {
-        static final String KEY = "sluice.task.tables";
+    /** What a task reads, as handed over in its config: tables (or the query, table null) and chunk numbers. */
+    record Assignment(TableId table, int chunk) {
+        static final String KEY = "sluice.task.sources";
 
-        static String encode(List<TableId> tables) {
+        static String encode(List<Assignment> assigned) {
             StringBuilder sb = new StringBuilder();
-            for (TableId t : tables) {
-                sb.append(nz(t.catalog())).append('\t').append(nz(t.schema())).append('\t').append(t.table())
-                        .append('\n');
+            for (Assignment a : assigned) {
+                TableId t = a.table;
+                sb.append(t == null ? "" : nz(t.catalog())).append('\t').append(t == null ? "" : nz(t.schema()))
+                        .append('\t').append(t == null ? "" : t.table()).append('\t').append(a.chunk).append('\n');
             }
             return sb.toString();
         }
 
-        static List<TableId> decode(String encoded) {
-            List<TableId> out = new ArrayList<>();
-            if (encoded == null) {
-                return out;
-            }
-            for (String line : encoded.split("\n")) {
+        static List<Assignment> decode(String encoded) {
+            List<Assignment> out = new ArrayList<>();
+            for (String line : encoded == null ? new String[0] : encoded.split("\n")) {
                 if (line.isEmpty()) {
                     continue;
                 }
-                String[] p = line.split("\t", 3);
-                out.add(new TableId(p[0].isEmpty() ? null : p[0], p[1].isEmpty() ? null : p[1], p[2]));
+                String[] p = line.split("\t", -1);
+                TableId t = p[2].isEmpty() ? null
+                        : new TableId(p[0].isEmpty() ? null : p[0], p[1].isEmpty() ? null : p[1], p[2]);
+                out.add(new Assignment(t, Integer.parseInt(p[3])));
             }
             return out;
         }

@@ -6,9 +6,11 @@ import io.sluice.connect.jdbc.source.TableReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /** What a task reads, with Confluent's offset partitions and topic names. */
@@ -20,23 +22,51 @@ final class Sources {
     }
 
     static TableReader.Source table(JdbcSourceConfig config, Dialect dialect, TableId t) {
+        return table(config, dialect, t, 0);
+    }
+
+    /** Chunk {@code chunk} of {@code table.chunks} of table {@code t}. */
+    static TableReader.Source table(JdbcSourceConfig config, Dialect dialect, TableId t, int chunk) {
         String qualified = t.qualified();
-        return new TableReader.Source(qualified, dialect.table(t), t.table(),
-                config.getString(JdbcSourceConfig.TOPIC_PREFIX) + t.table(),
-                partition("protocol", "1", "table", qualified), config.timestampColumns(qualified),
-                config.incrementingColumn(qualified));
+        int chunks = config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
+        Map<String, String> partition = chunks > 1
+                ? partition("protocol", "1", "table", qualified, "chunk", chunk + "/" + chunks)
+                : partition("protocol", "1", "table", qualified);
+        return new TableReader.Source(chunks > 1 ? qualified + "#" + chunk : qualified, dialect.table(t), t.table(),
+                config.getString(JdbcSourceConfig.TOPIC_PREFIX) + t.table(), partition,
+                config.timestampColumns(qualified), config.incrementingColumn(qualified), chunk, chunks);
     }
 
     /** The user's SELECT wrapped as a derived table, so its own WHERE/ORDER BY/UNION/CTE stay intact. */
     static TableReader.Source query(JdbcSourceConfig config) {
-        String topic = config.getString(JdbcSourceConfig.TOPIC_PREFIX);
-        return new TableReader.Source("query", "(" + userQuery(config) + ") " + QUERY_ALIAS, topic, topic,
-                partition("query", "query"), config.timestampColumns(topic), config.incrementingColumn(topic));
+        return query(config, 0);
     }
 
-    /** The partition Confluent's protocol 0 used: the bare table name. */
-    static Map<String, String> legacyPartition(TableReader.Source s) {
-        return s.partition().containsKey("table") ? partition("table", s.schemaName()) : s.partition();
+    /** Chunk {@code chunk} of {@code table.chunks} of the query. */
+    static TableReader.Source query(JdbcSourceConfig config, int chunk) {
+        String topic = config.getString(JdbcSourceConfig.TOPIC_PREFIX);
+        int chunks = config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
+        Map<String, String> partition = chunks > 1 ? partition("query", "query", "chunk", chunk + "/" + chunks)
+                : partition("query", "query");
+        return new TableReader.Source(chunks > 1 ? "query#" + chunk : "query",
+                "(" + userQuery(config) + ") " + QUERY_ALIAS, topic, topic, partition, config.timestampColumns(topic),
+                config.incrementingColumn(topic), chunk, chunks);
+    }
+
+    /**
+     * Where a source's offset may be when its own partition has none, best first: a chunk starts from its table's
+     * (or query's) unchunked offset; a table from Confluent's protocol-0 partition (the bare table name).
+     */
+    static List<Map<String, String>> fallbackPartitions(TableReader.Source s) {
+        List<Map<String, String>> out = new ArrayList<>();
+        Map<String, String> unchunked = new HashMap<>(s.partition());
+        if (unchunked.remove("chunk") != null) {
+            out.add(Collections.unmodifiableMap(unchunked));
+        }
+        if (s.partition().containsKey("table")) {
+            out.add(partition("table", s.schemaName()));
+        }
+        return out;
     }
 
     /**

@@ -68,6 +68,12 @@ class JdbcSourceConnectorIT {
         assertThat(errors(noColumn).get(JdbcSourceConfig.INCREMENTING_COLUMN_NAME))
                 .anySatisfy(m -> assertThat(m).contains("set incrementing.column.name"));
 
+        Map<String, String> chunkedByTime = new HashMap<>(ok);
+        chunkedByTime.put(JdbcSourceConfig.MODE, "timestamp");
+        chunkedByTime.put(JdbcSourceConfig.TABLE_CHUNKS, "2");
+        assertThat(errors(chunkedByTime).get(JdbcSourceConfig.TABLE_CHUNKS))
+                .anySatisfy(x -> assertThat(x).contains("set incrementing.column.name and use a mode other than"));
+
         Map<String, String> unreachable = new HashMap<>(ok);
         unreachable.put(JdbcSourceConfig.CONNECTION_URL, "jdbc:postgresql://127.0.0.1:5432/test");
         unreachable.put(JdbcSourceConfig.CONNECTION_USER, "no_such_user_x");
@@ -117,8 +123,8 @@ class JdbcSourceConnectorIT {
         try {
             List<List<String>> groups = new ArrayList<>();
             for (Map<String, String> task : connector.taskConfigs(2)) {
-                groups.add(JdbcSourceTask.TaskTables.decode(task.get(JdbcSourceTask.TaskTables.KEY)).stream()
-                        .map(TableId::table).toList());
+                groups.add(JdbcSourceTask.Assignment.decode(task.get(JdbcSourceTask.Assignment.KEY)).stream()
+                        .map(a -> a.table().table()).toList());
             }
             // 200k rows alone; 100k + 40k + 40k together. Round-robin would pair big with small1.
             assertThat(groups).containsExactlyInAnyOrder(List.of(prefix + "_big"),
@@ -130,7 +136,7 @@ class JdbcSourceConnectorIT {
                 Thread.sleep(50);
             }
             assertThat(reconfigurations.get()).as("a new table triggers reconfiguration").isPositive();
-            assertThat(connector.taskConfigs(2).stream().map(c -> c.get(JdbcSourceTask.TaskTables.KEY))
+            assertThat(connector.taskConfigs(2).stream().map(c -> c.get(JdbcSourceTask.Assignment.KEY))
                     .reduce("", String::concat)).contains(prefix + "_new");
         } finally {
             connector.stop();

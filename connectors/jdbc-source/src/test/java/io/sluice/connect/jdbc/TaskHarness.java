@@ -30,11 +30,15 @@ final class TaskHarness implements AutoCloseable {
     private JdbcSourceTask task;
     private Metrics metrics;
 
+    /** A task reading {@code tables} (unchunked), or the configured query when there are none. */
     TaskHarness(Map<String, String> props, TableId... tables) {
+        this(props, tables.length == 0 ? List.of(new JdbcSourceTask.Assignment(null, 0))
+                : java.util.Arrays.stream(tables).map(t -> new JdbcSourceTask.Assignment(t, 0)).toList());
+    }
+
+    TaskHarness(Map<String, String> props, List<JdbcSourceTask.Assignment> assigned) {
         this.props = new HashMap<>(props);
-        if (tables.length > 0) {
-            this.props.put(JdbcSourceTask.TaskTables.KEY, JdbcSourceTask.TaskTables.encode(List.of(tables)));
-        }
+        this.props.put(JdbcSourceTask.Assignment.KEY, JdbcSourceTask.Assignment.encode(assigned));
     }
 
     TaskHarness start() {

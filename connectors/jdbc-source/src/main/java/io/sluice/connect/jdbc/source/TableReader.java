@@ -41,6 +41,8 @@ public final class TableReader {
     private final Settings settings;
     private final String timestampExpr;
     private final String incrementingColumn;
+    /** Chunked sources read only their residue class of the incrementing column; empty when not chunked. */
+    private final String chunkPredicate;
 
     private Position position;
     private long nextRunAtMs;
@@ -64,7 +66,7 @@ public final class TableReader {
 
     /** What is read and where it goes. */
     public record Source(String name, String from, String schemaName, String topic, Map<String, String> partition,
-                         List<String> timestampColumns, String incrementingColumn) {
+                         List<String> timestampColumns, String incrementingColumn, int chunk, int chunks) {
     }
 
     /** Settings shared by every reader of a task. */
@@ -82,6 +84,14 @@ public final class TableReader {
         this.position = start;
         this.timestampExpr = mode.usesTimestamp() ? timestampExpression(source.timestampColumns()) : null;
         this.incrementingColumn = mode.usesIncrementing() ? dialect.quote(source.incrementingColumn()) : null;
+        if (source.chunks() > 1) {
+            String key = dialect.quote(source.incrementingColumn());
+            int k = source.chunks();
+            // twice MOD, so negative ids land in a chunk too
+            this.chunkPredicate = "MOD(MOD(" + key + ", " + k + ") + " + k + ", " + k + ") = " + source.chunk();
+        } else {
+            this.chunkPredicate = "";
+        }
     }
 
     public String name() {
@@ -178,7 +188,7 @@ public final class TableReader {
         } else {
             List<Position.Gap> gaps = position.gaps();
             Long last = position.incrementing();
-            if (last != null && id > last + 1 && settings.gapTimeoutMs() > 0) {
+            if (last != null && id > last + Math.max(1, source.chunks()) && settings.gapTimeoutMs() > 0) {
                 gaps = new ArrayList<>(gaps);
                 gaps.add(new Position.Gap(last + 1, id - 1, nowMs + settings.gapTimeoutMs()));
                 while (gaps.size() > settings.gapMax()) {
@@ -272,10 +282,14 @@ public final class TableReader {
         List<Object> params = new ArrayList<>();
         switch (mode) {
             case BULK -> {
+                if (!chunkPredicate.isEmpty()) {
+                    sql.append(" WHERE ").append(chunkPredicate);
+                }
             }
             case INCREMENTING -> {
                 sql.append(" WHERE ").append(incrementingColumn).append(" > ?");
                 params.add(position.incrementing() == null ? Long.MIN_VALUE : position.incrementing());
+                andChunk(sql);
                 sql.append(" ORDER BY ").append(incrementingColumn).append(" ASC");
             }
             case TIMESTAMP, TIMESTAMP_INCREMENTING -> {
@@ -292,6 +306,7 @@ public final class TableReader {
                     sql.append(" AND ").append(timestampExpr).append(" > ?");
                     params.add(from);
                 }
+                andChunk(sql);
                 sql.append(" ORDER BY ").append(timestampExpr).append(" ASC");
                 if (mode == Mode.TIMESTAMP_INCREMENTING) {
                     sql.append(", ").append(incrementingColumn).append(" ASC");
@@ -309,9 +324,16 @@ public final class TableReader {
             params.add(g.from());
             params.add(g.to());
         }
-        String sql = "SELECT * FROM " + source.from() + " WHERE " + ranges + " ORDER BY " + incrementingColumn
-                + " ASC";
-        return new Query(withSuffix(new StringBuilder(sql)), params);
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(source.from()).append(" WHERE ").append(ranges);
+        andChunk(sql);
+        sql.append(" ORDER BY ").append(incrementingColumn).append(" ASC");
+        return new Query(withSuffix(sql), params);
+    }
+
+    private void andChunk(StringBuilder sql) {
+        if (!chunkPredicate.isEmpty()) {
+            sql.append(" AND ").append(chunkPredicate);
+        }
     }
 
     private String withSuffix(StringBuilder sql) {
