@@ -172,11 +172,16 @@ public final class JdbcSourceConnector extends SourceConnector {
 
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> props) {
-        // Each record carries the exact position after it, so a transactional offset commit is exact; bulk mode
-        // copies the whole table every time by design.
+        // With an incrementing column every record carries the exact position after it, so a transactional offset
+        // commit is exact. Timestamp mode has no position inside a group of equal timestamps (a crash there re-reads
+        // the group); bulk copies the whole table every time by design.
         String mode = props.get(JdbcSourceConfig.MODE);
-        return mode != null && !Mode.BULK.toString().equals(mode.trim()) ? ExactlyOnceSupport.SUPPORTED
-                : ExactlyOnceSupport.UNSUPPORTED;
+        try {
+            return mode != null && Mode.parse(mode).usesIncrementing() ? ExactlyOnceSupport.SUPPORTED
+                    : ExactlyOnceSupport.UNSUPPORTED;
+        } catch (IllegalArgumentException e) {
+            return null; // not a mode: config/validate reports it on 'mode'
+        }
     }
 
     @Override

@@ -143,6 +143,10 @@ class JdbcSourceConnectorIT {
         }
         assertThat(connector.exactlyOnceSupport(Map.of(JdbcSourceConfig.MODE, "incrementing")))
                 .isEqualTo(ExactlyOnceSupport.SUPPORTED);
+        assertThat(connector.exactlyOnceSupport(Map.of(JdbcSourceConfig.MODE, "timestamp+incrementing")))
+                .isEqualTo(ExactlyOnceSupport.SUPPORTED);
+        assertThat(connector.exactlyOnceSupport(Map.of(JdbcSourceConfig.MODE, "timestamp")))
+                .isEqualTo(ExactlyOnceSupport.UNSUPPORTED);
         assertThat(connector.exactlyOnceSupport(Map.of(JdbcSourceConfig.MODE, "bulk")))
                 .isEqualTo(ExactlyOnceSupport.UNSUPPORTED);
     }
