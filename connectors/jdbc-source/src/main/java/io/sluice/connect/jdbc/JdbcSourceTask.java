@@ -17,6 +17,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads its share of the tables (or the query) one run at a time, earliest due first, through a small connection
- * pool. Failures are retried with doubling backoff for {@code connection.attempts} consecutive attempts and then
+ * pool, one batch ahead of the worker on a thread of its own. Failures are retried with doubling backoff for {@code connection.attempts} consecutive attempts and then
  * fail the task with the database's reason; the task never reports RUNNING while it has given up.
  */
 public final class JdbcSourceTask extends SourceTask {
@@ -43,9 +46,14 @@ public final class JdbcSourceTask extends SourceTask {
     private TaskMetrics metrics;
     private int failures;
 
+    /** Reads ahead of the worker: while the worker converts and sends one batch, the next is read. */
+    private Thread readAhead;
+    /** Batches read ahead (a {@code List<SourceRecord>}), or the exception that ended reading. */
+    private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(1);
+    private long pollWaitMs;
+
     private final Object lock = new Object();
-    private boolean polling;
-    private boolean stopping;
+    private volatile boolean stopping;
     private boolean closed;
 
     @Override
@@ -82,6 +90,10 @@ public final class JdbcSourceTask extends SourceTask {
             readers.add(new TableReader(s, config.mode(), dialect, types, dbCalendar, settings, start));
         }
         metrics = TaskMetrics.register(pluginMetrics(), readers, pool);
+        pollWaitMs = Math.min(1_000, config.getLong(JdbcSourceConfig.POLL_INTERVAL_MS));
+        readAhead = new Thread(this::readLoop, "sluice-jdbc-read-" + props.getOrDefault("name", "source"));
+        readAhead.setDaemon(true);
+        readAhead.start();
         log.info("JDBC source task reading {} in {} mode", sources.stream().map(TableReader.Source::name).toList(),
                 config.mode());
     }
@@ -155,21 +167,37 @@ public final class JdbcSourceTask extends SourceTask {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public List<SourceRecord> poll() throws InterruptedException {
-        synchronized (lock) {
-            if (stopping) {
-                return null;
-            }
-            polling = true;
+        Object next = stopping ? null : ready.poll(pollWaitMs, TimeUnit.MILLISECONDS);
+        if (next instanceof RuntimeException e) {
+            throw e;
         }
+        return (List<SourceRecord>) next;
+    }
+
+    /** The read-ahead thread: reads batches until stopped or failed, then releases the connections. */
+    private void readLoop() {
         try {
-            return readSome();
+            while (!stopping) {
+                List<SourceRecord> batch = readSome();
+                if (batch != null) {
+                    ready.put(batch);
+                }
+            }
+        } catch (InterruptedException e) {
+            // stop() interrupts a wait
+        } catch (RuntimeException e) {
+            try {
+                if (!stopping) {
+                    ready.put(e); // after the batch before it: what was read is delivered, then the task fails
+                }
+            } catch (InterruptedException stopped) {
+                // stopping anyway
+            }
         } finally {
             synchronized (lock) {
-                polling = false;
-                if (stopping) {
-                    close();
-                }
+                close();
             }
         }
     }
@@ -263,7 +291,9 @@ public final class JdbcSourceTask extends SourceTask {
         synchronized (lock) {
             stopping = true;
             lock.notifyAll();
-            if (!polling) {
+            if (readAhead != null) {
+                readAhead.interrupt(); // it closes the readers and the pool on its way out
+            } else {
                 close();
             }
         }

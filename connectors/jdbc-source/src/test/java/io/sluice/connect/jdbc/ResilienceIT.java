@@ -7,12 +7,9 @@ import io.sluice.connect.jdbc.source.TableId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,21 +83,25 @@ class ResilienceIT {
             TaskHarness h = new TaskHarness(viaProxy(proxy, 10, 600_000), id).start();
             h.poll();
             proxy.down();
-            h.poll(); // fails: the next attempt is ten minutes away
-            CompletableFuture<List<SourceRecord>> polling = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return h.task().poll();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertThatThrownBy(() -> polling.get(300, TimeUnit.MILLISECONDS)).as("poll waits for the retry")
-                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            long downAt = System.nanoTime();
+            // several poll intervals later an attempt has failed: the reading thread waits ten minutes to retry
+            h.pollUntil(d -> System.nanoTime() - downAt > 1_000_000_000L && readerWaiting(), Duration.ofSeconds(30));
             long start = System.nanoTime();
             h.task().stop();
-            assertThat(polling.get(5, TimeUnit.SECONDS)).isNull();
+            assertThat(h.task().poll()).isNull();
+            h.pollUntil(d -> readerThread() == null, Duration.ofSeconds(5)); // gone, connections released
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
+    }
+
+    private static Thread readerThread() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(th -> th.getName().startsWith("sluice-jdbc-read-") && th.isAlive()).findFirst().orElse(null);
+    }
+
+    private static boolean readerWaiting() {
+        Thread reader = readerThread();
+        return reader != null && reader.getState() == Thread.State.TIMED_WAITING;
     }
 
     @Test
