@@ -83,8 +83,9 @@ public final class JdbcSourceBenchmark {
             ConnectWorker worker = cluster.worker(0);
             Result heap = measure(cluster, "jdbc-heap", jdbc(heapTable, "bench-heap-", 1), "bench-heap-" + heapTable,
                     heapRows, worker);
-            System.out.printf("Heap, %,d rows with -Xmx512m: peak used %.0f MiB (sampled every 200 ms), %,.0f rows/s%n",
-                    heapRows, heap.peakHeapBytes / 1048576.0, heap.rate);
+            System.out.printf("Heap, %,d rows with -Xmx512m: peak used %.0f MiB, peak old generation %.0f MiB (sampled "
+                    + "every 200 ms), %,.0f rows/s%n", heapRows, heap.peakHeapBytes / 1048576.0,
+                    heap.peakOldGenBytes / 1048576.0, heap.rate);
         }
     }
 
@@ -102,13 +103,14 @@ public final class JdbcSourceBenchmark {
         return c;
     }
 
-    private record Result(double rate, double mbps, long peakHeapBytes) {
+    private record Result(double rate, double mbps, long peakHeapBytes, long peakOldGenBytes) {
     }
 
     /** Creates the connector and times it from creation until {@code count} records are in {@code topic}. */
     private Result measure(ConnectCluster cluster, String name, Map<String, String> config, String topic, long count,
                            ConnectWorker heapOf) throws Exception {
         AtomicLong peak = new AtomicLong();
+        AtomicLong peakOld = new AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         if (heapOf != null) {
             sampler.scheduleAtFixedRate(() -> {
@@ -116,6 +118,11 @@ public final class JdbcSourceBenchmark {
                     Object used = heapOf.metrics("java.lang:type=Memory").values().iterator().next()
                             .get("HeapMemoryUsage.used");
                     peak.accumulateAndGet(((Number) used).longValue(), Math::max);
+                    // what survives collections: the retained set, which a leak or an unbounded buffer grows
+                    for (Map<String, Object> pool : heapOf.metrics("java.lang:type=MemoryPool,name=G1 Old Gen")
+                            .values()) {
+                        peakOld.accumulateAndGet(((Number) pool.get("Usage.used")).longValue(), Math::max);
+                    }
                 } catch (RuntimeException e) {
                     System.err.println("heap sample failed: " + e);
                 }
@@ -127,7 +134,7 @@ public final class JdbcSourceBenchmark {
             Wait.until(count + " records in " + topic, TIMEOUT, () -> endOffsets(admin, topic) >= count);
             double seconds = (System.nanoTime() - start) / 1e9;
             long bytes = topicBytes(admin, topic);
-            return new Result(count / seconds, bytes / seconds / 1e6, peak.get());
+            return new Result(count / seconds, bytes / seconds / 1e6, peak.get(), peakOld.get());
         } finally {
             sampler.shutdownNow();
             cluster.rest().deleteConnector(name);

@@ -31,6 +31,17 @@ public final class Choice implements ConfigDef.Validator, ConfigDef.Recommender 
         return new Choice(List.of(values), true);
     }
 
+    /** The constants of {@code type}, in lower case, as the allowed values. */
+    public static <E extends Enum<E>> Choice ofEnum(Class<E> type) {
+        return new Choice(java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
+                .toList(), false);
+    }
+
+    /** The constant of {@code type} a value of {@link #ofEnum} names. */
+    public static <E extends Enum<E>> E parseEnum(Class<E> type, String value) {
+        return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+    }
+
     /** The value normalised to lower case. */
     public static String normalize(String value) {
         return value == null ? null : value.trim().toLowerCase(Locale.ROOT);

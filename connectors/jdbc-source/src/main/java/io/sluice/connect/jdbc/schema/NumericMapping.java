@@ -1,7 +1,6 @@
 package io.sluice.connect.jdbc.schema;
 
 import io.sluice.connect.common.config.Choice;
-import java.util.Arrays;
 import java.util.Locale;
 
 /** Confluent's {@code numeric.mapping}: how NUMERIC/DECIMAL columns become Connect types. */
@@ -15,11 +14,10 @@ public enum NumericMapping {
     /** As best_fit, but every fraction as FLOAT64: may round, and the user asked for it. */
     BEST_FIT_EAGER_DOUBLE;
 
-    public static final Choice CHOICE = Choice.of(Arrays.stream(values()).map(NumericMapping::configValue)
-            .toArray(String[]::new));
+    public static final Choice CHOICE = Choice.ofEnum(NumericMapping.class);
 
     public static NumericMapping parse(String value) {
-        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        return Choice.parseEnum(NumericMapping.class, value);
     }
 
     public String configValue() {

@@ -1,7 +1,6 @@
 package io.sluice.connect.jdbc.schema;
 
 import io.sluice.connect.common.config.Choice;
-import java.util.Arrays;
 import java.util.Locale;
 
 /** Confluent's {@code timestamp.granularity}: how timestamp columns appear in records. */
@@ -15,11 +14,10 @@ public enum TimestampGranularity {
     /** ISO-8601 in UTC with all nine fraction digits. */
     NANOS_ISO_DATETIME_STRING;
 
-    public static final Choice CHOICE = Choice.of(Arrays.stream(values()).map(TimestampGranularity::configValue)
-            .toArray(String[]::new));
+    public static final Choice CHOICE = Choice.ofEnum(TimestampGranularity.class);
 
     public static TimestampGranularity parse(String value) {
-        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        return Choice.parseEnum(TimestampGranularity.class, value);
     }
 
     public String configValue() {
