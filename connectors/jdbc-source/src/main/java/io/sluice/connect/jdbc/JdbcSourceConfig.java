@@ -180,7 +180,8 @@ public final class JdbcSourceConfig extends AbstractConfig {
                             + "the connector wraps it and filters outside. The topic is topic.prefix.",
                     MODE_GROUP, 7, Width.LONG, "Query")
             .define(QUERY_SUFFIX, Type.STRING, "", Importance.LOW,
-                    "Text appended to every generated query, e.g. a locking or hint clause.",
+                    "Text appended to every generated query (after ORDER BY), e.g. a hint. Reads run in read-only "
+                            + "transactions, so locking clauses are refused by the database.",
                     MODE_GROUP, 8, Width.MEDIUM, "Query suffix")
             .define(QUERY_CHANGE_BEHAVIOR, Type.STRING, "fail", QUERY_CHANGES, Importance.LOW,
                     "Sluice: when the stored offset was written for a different query: fail (the task fails "

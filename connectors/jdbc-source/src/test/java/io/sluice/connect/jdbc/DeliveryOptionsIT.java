@@ -1,0 +1,90 @@
+package io.sluice.connect.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.connect.jdbc.source.TableId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** timestamp.delay.interval.ms, timestamp.initial, query.suffix, unquoted identifiers, and a table dropped mid-run. */
+class DeliveryOptionsIT {
+
+    private static final TestDatabase DB = TestDatabase.POSTGRES;
+
+    private static TableId table(String name) throws Exception {
+        DB.exec("CREATE TABLE " + name + " (id BIGSERIAL PRIMARY KEY, ts TIMESTAMP(6) NOT NULL DEFAULT now(), v TEXT)");
+        return new TableId("test", "public", name);
+    }
+
+    @Test
+    void rowsWaitForTheDelayInterval() throws Exception {
+        String t = TestDatabase.table("delay");
+        TableId id = table(t);
+        Map<String, String> p = DB.props("timestamp");
+        p.put(JdbcSourceConfig.TIMESTAMP_COLUMN_NAME, "ts");
+        p.put(JdbcSourceConfig.TIMESTAMP_DELAY_INTERVAL_MS, "2000");
+        try (TaskHarness h = new TaskHarness(p, id).start()) {
+            h.poll();
+            long inserted = System.nanoTime();
+            DB.exec("INSERT INTO " + t + " (v) VALUES ('x')");
+            h.pollUntilCount(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - inserted)).isGreaterThan(Duration.ofMillis(1900));
+        }
+    }
+
+    @Test
+    void timestampInitialSkipsOlderRows() throws Exception {
+        String t = TestDatabase.table("initial");
+        TableId id = table(t);
+        DB.exec("INSERT INTO " + t + " (ts, v) VALUES ('2020-01-01', 'old'), ('2025-06-01', 'new')");
+        Map<String, String> p = DB.props("timestamp+incrementing");
+        p.put(JdbcSourceConfig.TIMESTAMP_COLUMN_NAME, "ts");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
+        p.put(JdbcSourceConfig.TIMESTAMP_INITIAL, Long.toString(Instant.parse("2025-01-01T00:00:00Z").toEpochMilli()));
+        try (TaskHarness h = new TaskHarness(p, id).start()) {
+            h.pollUntilCount(1);
+            assertThat(h.values("v")).containsExactly("new");
+        }
+        p.put(JdbcSourceConfig.TIMESTAMP_INITIAL, "-1"); // the database's current time: only rows from now on
+        try (TaskHarness h = new TaskHarness(p, id).start()) {
+            h.poll();
+            DB.exec("INSERT INTO " + t + " (v) VALUES ('now')");
+            h.pollUntilCount(1);
+            assertThat(h.values("v")).containsExactly("now");
+        }
+    }
+
+    @Test
+    void querySuffixAndUnquotedIdentifiersGoIntoTheSql() throws Exception {
+        String t = TestDatabase.table("suffix");
+        TableId id = table(t);
+        DB.exec("INSERT INTO " + t + " (v) VALUES ('a'), ('b')");
+        Map<String, String> p = DB.props("incrementing");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "ID"); // unquoted: PostgreSQL folds it to id
+        p.put(JdbcSourceConfig.QUOTE_SQL_IDENTIFIERS, "never");
+        p.put(JdbcSourceConfig.QUERY_SUFFIX, "LIMIT ALL");
+        try (TaskHarness h = new TaskHarness(p, id).start()) {
+            h.pollUntilCount(2);
+            assertThat(h.values("v")).containsExactly("a", "b");
+        }
+    }
+
+    @Test
+    void aDroppedTableDoesNotFailTheTask() throws Exception {
+        String kept = TestDatabase.table("kept");
+        String dropped = TestDatabase.table("dropped");
+        TableId keptId = table(kept);
+        TableId droppedId = table(dropped);
+        Map<String, String> p = DB.props("incrementing");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
+        try (TaskHarness h = new TaskHarness(p, keptId, droppedId).start()) {
+            DB.exec("INSERT INTO " + dropped + " (v) VALUES ('d')", "INSERT INTO " + kept + " (v) VALUES ('k1')");
+            h.pollUntilCount(2);
+            DB.exec("DROP TABLE " + dropped, "INSERT INTO " + kept + " (v) VALUES ('k2')");
+            h.pollUntilCount(3);
+            assertThat(h.values("v")).containsExactlyInAnyOrder("d", "k1", "k2");
+        }
+    }
+}
