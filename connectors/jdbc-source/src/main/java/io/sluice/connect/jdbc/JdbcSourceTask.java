@@ -145,7 +145,7 @@ public final class JdbcSourceTask extends SourceTask {
                     + "from the start");
         }
         log.info("Resuming {} from offset {}", s.name(), stored.toMap());
-        return new Position(stored.timestamp(), stored.incrementing(), stored.gaps(), hash);
+        return stored.forQuery(hash);
     }
 
     private Instant initialTimestamp(Dialect dialect, Calendar dbCalendar) {

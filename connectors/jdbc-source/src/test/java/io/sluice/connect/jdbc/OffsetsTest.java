@@ -50,7 +50,7 @@ class OffsetsTest {
     @Test
     void gapsAndQueryHashSurviveTheRoundTrip() {
         Position p = new Position(null, 10L, List.of(new Position.Gap(3, 4, 1_000L), new Position.Gap(7, 7, 2_000L)),
-                "abc");
+                "abc", 1_793_512_800L);
         assertThat(Position.fromMap(p.toMap())).isEqualTo(p);
         Instant before1970 = Instant.parse("1969-12-31T23:59:59.250Z");
         assertThat(Position.fromMap(Position.start(before1970, null).toMap()).timestamp()).isEqualTo(before1970);

@@ -16,33 +16,45 @@ import java.util.Map;
  * @param incrementing the highest id delivered (incrementing modes), or null
  * @param gaps        id ranges below {@code incrementing} not seen yet and still re-read, oldest first
  * @param queryHash   the query this position is for (query mode), or null
+ * @param rewoundFor  the daylight-saving change (epoch second) whose repeated hour was re-read, or null
  */
-public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, String queryHash) {
+public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, String queryHash, Long rewoundFor) {
 
     static final String TIMESTAMP = "timestamp";
     static final String TIMESTAMP_NANOS = "timestamp_nanos";
     static final String INCREMENTING = "incrementing";
     static final String GAPS = "gaps";
     static final String QUERY_HASH = "query.hash";
+    static final String REWOUND_FOR = "dst.rewound";
 
     /** Ids {@code from..to} (inclusive) not seen yet; re-read until {@code expiresAtMs} (worker clock). */
     public record Gap(long from, long to, long expiresAtMs) {
     }
 
     public static Position start(Instant timestamp, String queryHash) {
-        return new Position(timestamp, null, List.of(), queryHash);
+        return new Position(timestamp, null, List.of(), queryHash, null);
     }
 
     public Position withTimestamp(Instant ts) {
-        return new Position(ts, incrementing, gaps, queryHash);
+        return new Position(ts, incrementing, gaps, queryHash, rewoundFor);
     }
 
     public Position withIncrementing(Instant ts, long id, List<Gap> newGaps) {
-        return new Position(ts, id, newGaps, queryHash);
+        return new Position(ts, id, newGaps, queryHash, rewoundFor);
     }
 
     public Position withGaps(List<Gap> newGaps) {
-        return new Position(timestamp, incrementing, newGaps, queryHash);
+        return new Position(timestamp, incrementing, newGaps, queryHash, rewoundFor);
+    }
+
+    /** Back to just before {@code ts}, forgetting the id, once for the daylight-saving change {@code transition}. */
+    public Position rewoundTo(Instant ts, long transition) {
+        return new Position(ts, null, gaps, queryHash, transition);
+    }
+
+    /** The same position for {@code hash}'s query. */
+    public Position forQuery(String hash) {
+        return new Position(timestamp, incrementing, gaps, hash, rewoundFor);
     }
 
     public Map<String, Object> toMap() {
@@ -64,6 +76,9 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
         }
         if (queryHash != null) {
             m.put(QUERY_HASH, queryHash);
+        }
+        if (rewoundFor != null) {
+            m.put(REWOUND_FOR, rewoundFor);
         }
         return m;
     }
@@ -99,6 +114,7 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
             }
         }
         String hash = m.get(QUERY_HASH) instanceof String s ? s : null;
-        return new Position(ts, inc, List.copyOf(gaps), hash);
+        Long rewound = m.get(REWOUND_FOR) instanceof Number n ? n.longValue() : null;
+        return new Position(ts, inc, List.copyOf(gaps), hash, rewound);
     }
 }

@@ -10,6 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
@@ -38,6 +41,7 @@ public final class TableReader {
     private final Dialect dialect;
     private final TypeMapping types;
     private final Calendar dbCalendar;
+    private final ZoneId dbZone;
     private final Settings settings;
     private final String timestampExpr;
     private final String incrementingColumn;
@@ -80,6 +84,7 @@ public final class TableReader {
         this.dialect = dialect;
         this.types = types;
         this.dbCalendar = dbCalendar;
+        this.dbZone = dbCalendar.getTimeZone().toZoneId();
         this.settings = settings;
         this.position = start;
         this.timestampExpr = mode.usesTimestamp() ? timestampExpression(source.timestampColumns()) : null;
@@ -136,6 +141,9 @@ public final class TableReader {
     public void begin(Connection c, Instant bound, long nowMs) throws SQLException {
         connection = c;
         upperBound = bound;
+        if (mode.usesTimestamp()) {
+            rewindForRepeatedHour(bound);
+        }
         if (mode == Mode.INCREMENTING && !position.gaps().isEmpty()) {
             List<Position.Gap> live = position.gaps().stream().filter(g -> g.expiresAtMs() > nowMs).toList();
             if (live.size() != position.gaps().size()) {
@@ -144,6 +152,26 @@ public final class TableReader {
         }
         gapPass = mode == Mode.INCREMENTING && !position.gaps().isEmpty();
         execute(gapPass ? gapQuery() : mainQuery());
+    }
+
+    /**
+     * Where db.timezone's clocks go back (daylight saving ends), rows stamped with local wall-clock time during the
+     * repeated hour sort before rows read in its first pass. Once per change, the first run after the repeated hour
+     * began, with the position inside that hour, goes back to the hour's start: every row stamped in it is read, the
+     * first pass's ones a second time, none skipped. Zones without such changes (UTC) never rewind.
+     */
+    private void rewindForRepeatedHour(Instant bound) {
+        Instant at = position.timestamp();
+        ZoneOffsetTransition change = at == null ? null : dbZone.getRules().previousTransition(bound);
+        if (change == null || !change.isOverlap() || Long.valueOf(change.toEpochSecond()).equals(position.rewoundFor())) {
+            return;
+        }
+        LocalDateTime wall = LocalDateTime.ofInstant(at, dbZone);
+        boolean inRepeatedHour = !wall.isBefore(change.getDateTimeAfter()) && wall.isBefore(change.getDateTimeBefore());
+        if (inRepeatedHour) {
+            position = position.rewoundTo(change.getDateTimeAfter().minusNanos(1_000).atZone(dbZone).toInstant(),
+                    change.toEpochSecond());
+        }
     }
 
     /**
