@@ -68,18 +68,29 @@ public final class JdbcSourceBenchmark {
                 .start()) {
             Map<String, String> ceiling = new HashMap<>();
             ceiling.put("connector.class", PrebuiltSource.class.getName());
+            ceiling.put("batch", Integer.toString(batch));
+            // Warm-up, not reported: the worker's JIT compiles both paths before anything is timed.
+            ceiling.put("topic", "bench-warmup");
+            ceiling.put("records", Long.toString(rows / 5));
+            measure(cluster, "warmup-prebuilt", ceiling, "bench-warmup", rows / 5, null);
+            measure(cluster, "warmup-jdbc", jdbc(table, "bench-warmup-", 1), "bench-warmup-" + table, rows / 5, null);
+
             ceiling.put("topic", "bench-ceiling");
             ceiling.put("records", Long.toString(rows));
-            ceiling.put("batch", Integer.toString(batch));
             Result b = measure(cluster, "prebuilt", ceiling, "bench-ceiling", rows, null);
             System.out.printf("(b) pipeline ceiling (pre-built records): %,.0f records/s, %.1f MB/s%n", b.rate, b.mbps);
 
             Result one = measure(cluster, "jdbc-1", jdbc(table, "bench-jdbc1-", 1), "bench-jdbc1-" + table, rows, null);
             System.out.printf("Sluice JDBC source, 1 task: %,.0f rows/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a)%n",
                     one.rate, one.mbps, 100 * one.rate / b.rate, 100 * one.rate / plain);
+            ceiling.put("tasks.max", "2");
+            ceiling.put("topic", "bench-ceiling2");
+            Result b2 = measure(cluster, "prebuilt-2", ceiling, "bench-ceiling2", rows, null);
+            System.out.printf("(b2) pipeline ceiling with 2 tasks: %,.0f records/s (%.2fx of 1 task)%n", b2.rate,
+                    b2.rate / b.rate);
             Result two = measure(cluster, "jdbc-2", jdbc(table, "bench-jdbc2-", 2), "bench-jdbc2-" + table, rows, null);
-            System.out.printf("Sluice JDBC source, 2 tasks: %,.0f rows/s (%.2fx of 1 task)%n", two.rate,
-                    two.rate / one.rate);
+            System.out.printf("Sluice JDBC source, 2 tasks, table.chunks=2: %,.0f rows/s (%.2fx of 1 task, %.0f%% of "
+                    + "(b2))%n", two.rate, two.rate / one.rate, 100 * two.rate / b2.rate);
             ConnectWorker worker = cluster.worker(0);
             Result heap = measure(cluster, "jdbc-heap", jdbc(heapTable, "bench-heap-", 1), "bench-heap-" + heapTable,
                     heapRows, worker);

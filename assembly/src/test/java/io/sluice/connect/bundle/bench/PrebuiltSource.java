@@ -18,7 +18,8 @@ import org.apache.kafka.connect.source.SourceTask;
 
 /**
  * Benchmark only: the Connect pipeline's ceiling. Emits {@code records} records shaped like the benchmark table's
- * rows (same schema, similar values, a source offset each) from a pre-built set, as fast as the worker takes them.
+ * rows (same schema, similar values, a source offset each) from a pre-built set, as fast as the worker takes them,
+ * split over {@code tasks.max} tasks.
  */
 public final class PrebuiltSource extends SourceConnector {
 
@@ -34,9 +35,17 @@ public final class PrebuiltSource extends SourceConnector {
         return PrebuiltTask.class;
     }
 
+    /** The records split evenly over {@code maxTasks} tasks. */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return List.of(props);
+        long records = Long.parseLong(props.get("records"));
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (int i = 0; i < maxTasks; i++) {
+            Map<String, String> task = new HashMap<>(props);
+            task.put("records", Long.toString(records / maxTasks + (i < records % maxTasks ? 1 : 0)));
+            configs.add(task);
+        }
+        return configs;
     }
 
     @Override
