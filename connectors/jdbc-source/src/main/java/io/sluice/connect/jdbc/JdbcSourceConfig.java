@@ -285,6 +285,11 @@ public final class JdbcSourceConfig extends AbstractConfig {
         return "always".equals(Choice.normalize(getString(QUOTE_SQL_IDENTIFIERS)));
     }
 
+    /** The wait after {@code failures} consecutive failures: connection.backoff.ms, doubling, at most 5 minutes. */
+    public long backoffMs(int failures) {
+        return Math.min(300_000, getLong(CONNECTION_BACKOFF_MS) << Math.min(Math.max(failures - 1, 0), 20));
+    }
+
     public NumericMapping numericMapping() {
         return NumericMapping.parse(getString(NUMERIC_MAPPING));
     }

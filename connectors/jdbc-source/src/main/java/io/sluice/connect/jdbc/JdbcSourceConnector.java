@@ -70,20 +70,51 @@ public final class JdbcSourceConnector extends SourceConnector {
         if (config.queryMode()) {
             return;
         }
-        try (Connection c = Database.open(config, dialect)) {
-            tables = discover(c);
-        } catch (SQLException e) {
-            throw new ConnectException("Cannot list the tables of " + config.url().replaceAll("\\?.*", "") + ": "
-                    + Database.redact(e.getMessage(), config), e);
-        }
-        log.info("JDBC source found {} table(s): {}", tables.size(), tables.keySet());
-        long every = config.getLong(JdbcSourceConfig.TABLE_POLL_INTERVAL_MS);
         monitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-jdbc-table-monitor");
             t.setDaemon(true);
             return t;
         });
+        try (Connection c = Database.open(config, dialect)) {
+            tables = discover(c);
+            watchTables();
+        } catch (SQLException | RuntimeException e) {
+            // The database may be down for a moment: list again with backoff, then fail the connector if it stays so.
+            log.warn("Cannot list the tables yet (attempt 1 of {}): {}", attempts(), reason(e));
+            monitor.schedule(() -> firstListing(2), config.backoffMs(1), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void firstListing(int attempt) {
+        try (Connection c = Database.open(config, dialect)) {
+            tables = discover(c);
+            context.requestTaskReconfiguration();
+            watchTables();
+        } catch (SQLException | RuntimeException e) {
+            if (attempt >= attempts()) {
+                context.raiseError(new ConnectException("Cannot list the tables of "
+                        + config.url().replaceAll("\\?.*", "") + " after " + attempt + " attempts "
+                        + "(connection.attempts): " + reason(e), e));
+                return;
+            }
+            log.warn("Cannot list the tables yet (attempt {} of {}): {}", attempt, attempts(), reason(e));
+            monitor.schedule(() -> firstListing(attempt + 1), config.backoffMs(attempt), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void watchTables() {
+        log.info("JDBC source found {} table(s): {}", tables.size(), tables.keySet());
+        long every = config.getLong(JdbcSourceConfig.TABLE_POLL_INTERVAL_MS);
         monitor.scheduleWithFixedDelay(this::rediscover, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private int attempts() {
+        return config.getInt(JdbcSourceConfig.CONNECTION_ATTEMPTS);
+    }
+
+
+    private String reason(Exception e) {
+        return Database.redact(e.getMessage(), config);
     }
 
     private void rediscover() {
@@ -95,8 +126,7 @@ public final class JdbcSourceConnector extends SourceConnector {
                 context.requestTaskReconfiguration();
             }
         } catch (SQLException | RuntimeException e) {
-            log.warn("Could not refresh the table list (tasks keep reading): {}",
-                    Database.redact(e.getMessage(), config));
+            log.warn("Could not refresh the table list (tasks keep reading): {}", reason(e));
         }
     }
 

@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class JdbcSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcSourceTask.class);
-    private static final long MAX_BACKOFF_MS = 300_000;
 
     private JdbcSourceConfig config;
     private HikariDataSource pool;
@@ -271,8 +270,7 @@ public final class JdbcSourceTask extends SourceTask {
             throw new ConnectException("Reading " + r.name() + " failed " + failures + " times in a row "
                     + "(connection.attempts=" + attempts + "); last error: " + reason, e);
         }
-        long backoff = Math.min(MAX_BACKOFF_MS,
-                config.getLong(JdbcSourceConfig.CONNECTION_BACKOFF_MS) << Math.min(failures - 1, 20));
+        long backoff = config.backoffMs(failures);
         r.abort(now + backoff);
         log.warn("Reading {} failed (attempt {} of {}), retrying in {} ms from the last delivered row: {}", r.name(),
                 failures, attempts, backoff, reason);

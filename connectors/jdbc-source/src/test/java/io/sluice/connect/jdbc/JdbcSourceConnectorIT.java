@@ -89,6 +89,75 @@ class JdbcSourceConnectorIT {
                 .contains("bulk, incrementing, timestamp, timestamp+incrementing"));
     }
 
+    /** A connector context that counts reconfiguration requests and keeps the error raised, if any. */
+    private static final class Context implements ConnectorContext {
+        final AtomicInteger reconfigurations = new AtomicInteger();
+        volatile Exception raised;
+
+        @Override
+        public void requestTaskReconfiguration() {
+            reconfigurations.incrementAndGet();
+        }
+
+        @Override
+        public void raiseError(Exception e) {
+            raised = e;
+        }
+
+        @Override
+        public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+            return null;
+        }
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void aDatabaseDownAtStartIsWaitedForThenGivenUpOnWithTheReason() throws Exception {
+        String t = TestDatabase.table("late_db");
+        DB.exec("CREATE TABLE " + t + " (id INT)");
+        try (TcpProxy proxy = new TcpProxy(5432)) {
+            proxy.down();
+            Map<String, String> p = DB.props("bulk");
+            p.put(JdbcSourceConfig.CONNECTION_URL, "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test");
+            p.put(JdbcSourceConfig.TABLE_WHITELIST, t);
+            p.put(JdbcSourceConfig.CONNECTION_BACKOFF_MS, "200");
+            p.put(JdbcSourceConfig.CONNECTION_ATTEMPTS, "20");
+            JdbcSourceConnector connector = new JdbcSourceConnector();
+            Context context = new Context();
+            connector.initialize(context);
+            connector.start(p); // does not throw: the database may come back
+            try {
+                assertThat(connector.taskConfigs(2)).isEmpty();
+                proxy.up();
+                await("the table list", () -> context.reconfigurations.get() > 0);
+                assertThat(connector.taskConfigs(2)).hasSize(1);
+                assertThat(context.raised).isNull();
+            } finally {
+                connector.stop();
+            }
+
+            proxy.down();
+            p.put(JdbcSourceConfig.CONNECTION_ATTEMPTS, "2");
+            JdbcSourceConnector doomed = new JdbcSourceConnector();
+            Context failed = new Context();
+            doomed.initialize(failed);
+            doomed.start(p);
+            try {
+                await("the connector to give up", () -> failed.raised != null);
+                assertThat(failed.raised).hasMessageContaining("after 2 attempts");
+            } finally {
+                doomed.stop();
+            }
+        }
+    }
+
     @Test
     void tablesAreSpreadBySizeAndWatched() throws Exception {
         String prefix = TestDatabase.table("spread");
