@@ -60,7 +60,7 @@ public final class JdbcSourceBenchmark {
         writePrebuiltPlugin(plugins.resolve("sluice-bench-prebuilt"));
         try (ConnectCluster cluster = ConnectCluster.builder().name("jdbc-bench").workers(1).jmx()
                 .kafkaVersion(System.getProperty("sluice.kafka.version"))
-                .pluginPath(plugins).workerJvmOptions(List.of("-Xms512m", "-Xmx512m"))
+                .pluginPath(plugins).workerJvmOptions(workerJvm())
                 // Connect's producer defaults (16 KiB batches, no linger, one request in flight) cap any source
                 // near 16 MB/s here; every pipeline below runs on this same worker, so the comparison stays fair.
                 .workerProperty("producer.batch.size", Integer.toString(512 * 1024))
@@ -98,6 +98,13 @@ public final class JdbcSourceBenchmark {
                     + "every 200 ms), %,.0f rows/s%n", heapRows, heap.peakHeapBytes / 1048576.0,
                     heap.peakOldGenBytes / 1048576.0, heap.rate);
         }
+    }
+
+    /** 512 MiB heap; with -Dbench.jfr=<file>, a flight recording of the worker for profiling. */
+    private static List<String> workerJvm() {
+        String jfr = System.getProperty("bench.jfr", "");
+        return jfr.isEmpty() ? List.of("-Xms512m", "-Xmx512m")
+                : List.of("-Xms512m", "-Xmx512m", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
     }
 
     private Map<String, String> jdbc(String table, String prefix, int tasks) {

@@ -42,8 +42,11 @@ public final class PostgresDialect extends Dialect {
     @Override
     public Properties driverProperties() {
         Properties p = new Properties();
-        // Server-side prepared statements survive DDL and then fail with "cached plan must not change result type".
-        p.setProperty("prepareThreshold", "0");
+        // Binary results from the first execution (cheaper to decode than text), and no statement cache: a
+        // server-side statement kept across runs would outlive DDL and fail with "cached plan must not change
+        // result type"; each run prepares its query afresh instead.
+        p.setProperty("prepareThreshold", "-1");
+        p.setProperty("preparedStatementCacheQueries", "0");
         p.setProperty("ApplicationName", APPLICATION_NAME);
         p.setProperty("connectTimeout", "10");
         return p;

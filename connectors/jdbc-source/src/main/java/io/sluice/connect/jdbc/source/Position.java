@@ -63,6 +63,15 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
 
     /** The offset map with {@code gaps} already encoded by {@link #encode}. */
     public Map<String, Object> toMap(List<List<Long>> encodedGaps) {
+        if (encodedGaps.isEmpty() && queryHash == null && rewoundFor == null) { // the common cases, one per record
+            if (timestamp == null) {
+                return incrementing == null ? Map.of() : Map.of(INCREMENTING, incrementing);
+            }
+            if (incrementing != null) {
+                return Map.of(TIMESTAMP, timestamp.toEpochMilli(), TIMESTAMP_NANOS, (long) timestamp.getNano(),
+                        INCREMENTING, incrementing);
+            }
+        }
         Map<String, Object> m = new HashMap<>(8);
         if (timestamp != null) {
             m.put(TIMESTAMP, timestamp.toEpochMilli());
