@@ -51,8 +51,9 @@ class JdbcExactlyOnceIT {
         config.put("poll.interval.ms", "50");
         config.put("exactly.once.support", "required"); // creation fails unless the connector declares support
         String topic = "eos-" + table;
-        try (var connector = cluster.rest().run("jdbc-eos", config, 1, TIMEOUT);
-             Connection db = BundleOnWorkersIT.postgres(); Statement st = db.createStatement()) {
+        // Not closed through the worker it was created on: that worker may be the one killed below.
+        cluster.rest().run("jdbc-eos", config, 1, TIMEOUT);
+        try (Connection db = BundleOnWorkersIT.postgres(); Statement st = db.createStatement()) {
             insert(st, table, 0, ROWS / 2);
             Wait.until("some rows committed to " + topic, TIMEOUT,
                     () -> cluster.consume(topic, 1, TIMEOUT, Map.of("isolation.level", "read_committed")).size() > 0);
@@ -74,6 +75,8 @@ class JdbcExactlyOnceIT {
             }
             assertThat(ids).as("every row").hasSize(ROWS);
             assertThat(records).as("none twice").hasSize(ROWS);
+        } finally {
+            cluster.rest().deleteConnector("jdbc-eos"); // through a live worker
         }
     }
 
