@@ -80,27 +80,30 @@ class ResilienceIT {
         String t = TestDatabase.table("stop");
         TableId id = table(t);
         try (TcpProxy proxy = new TcpProxy(5432)) {
-            TaskHarness h = new TaskHarness(viaProxy(proxy, 10, 600_000), id).start();
+            Map<String, String> p = viaProxy(proxy, 10, 600_000);
+            p.put("name", t); // names the task's reading thread
+            TaskHarness h = new TaskHarness(p, id).start();
             h.poll();
             proxy.down();
             long downAt = System.nanoTime();
             // several poll intervals later an attempt has failed: the reading thread waits ten minutes to retry
-            h.pollUntil(d -> System.nanoTime() - downAt > 1_000_000_000L && readerWaiting(), Duration.ofSeconds(30));
+            h.pollUntil(d -> System.nanoTime() - downAt > 1_000_000_000L && readerWaiting(t), Duration.ofSeconds(30));
             long start = System.nanoTime();
             h.task().stop();
             assertThat(h.task().poll()).isNull();
-            h.pollUntil(d -> readerThread() == null, Duration.ofSeconds(5)); // gone, connections released
+            h.pollUntil(d -> readerThread(t) == null, Duration.ofSeconds(5)); // gone, connections released
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
     }
 
-    private static Thread readerThread() {
+    private static Thread readerThread(String connector) {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(th -> th.getName().startsWith("sluice-jdbc-read-") && th.isAlive()).findFirst().orElse(null);
+                .filter(th -> th.getName().equals("sluice-jdbc-read-" + connector) && th.isAlive()).findFirst()
+                .orElse(null);
     }
 
-    private static boolean readerWaiting() {
-        Thread reader = readerThread();
+    private static boolean readerWaiting(String connector) {
+        Thread reader = readerThread(connector);
         return reader != null && reader.getState() == Thread.State.TIMED_WAITING;
     }
 
