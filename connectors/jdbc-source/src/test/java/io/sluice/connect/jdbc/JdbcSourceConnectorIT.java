@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.ConnectorContext;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import io.sluice.connect.testkit.Wait;
 import org.junit.jupiter.api.Test;
 
 /** Validation against the database, table discovery and assignment by size, on the real PostgreSQL. */
@@ -110,12 +111,8 @@ class JdbcSourceConnectorIT {
         }
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void await(String what, java.util.concurrent.Callable<Boolean> done) {
+        Wait.until(what, java.time.Duration.ofSeconds(20), done);
     }
 
     @Test
@@ -171,23 +168,8 @@ class JdbcSourceConnectorIT {
         p.put(JdbcSourceConfig.TABLE_INCLUDE_LIST, "public\\." + prefix + "_.*");
         p.put(JdbcSourceConfig.TABLE_POLL_INTERVAL_MS, "1000");
         JdbcSourceConnector connector = new JdbcSourceConnector();
-        AtomicInteger reconfigurations = new AtomicInteger();
-        connector.initialize(new ConnectorContext() {
-            @Override
-            public void requestTaskReconfiguration() {
-                reconfigurations.incrementAndGet();
-            }
-
-            @Override
-            public void raiseError(Exception e) {
-                throw new AssertionError(e);
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-                return null;
-            }
-        });
+        Context context = new Context();
+        connector.initialize(context);
         connector.start(p);
         try {
             List<List<String>> groups = new ArrayList<>();
@@ -200,11 +182,7 @@ class JdbcSourceConnectorIT {
                     List.of(prefix + "_mid", prefix + "_small1", prefix + "_small2"));
 
             DB.exec("CREATE TABLE " + prefix + "_new (id INT)");
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (reconfigurations.get() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(reconfigurations.get()).as("a new table triggers reconfiguration").isPositive();
+            await("a new table to trigger reconfiguration", () -> context.reconfigurations.get() > 0);
             assertThat(connector.taskConfigs(2).stream().map(c -> c.get(JdbcSourceTask.Assignment.KEY))
                     .reduce("", String::concat)).contains(prefix + "_new");
         } finally {
