@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Query mode wraps any SELECT, and a changed query never silently inherits the old query's offset. */
+/**
+ * Query mode wraps any SELECT (a CTE, WHERE, UNION, ORDER BY and a trailing semicolon here), on PostgreSQL and
+ * MariaDB, and a changed query never silently inherits the old query's offset.
+ */
 class QueryModeIT {
 
-    @Test
-    void anySelectIsWrappedNotAppendedTo() throws Exception {
-        TestDatabase db = TestDatabase.POSTGRES;
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anySelectIsWrappedNotAppendedTo(TestDatabase db) throws Exception {
         String a = TestDatabase.table("q_a");
         String b = TestDatabase.table("q_b");
         db.exec("CREATE TABLE " + a + " (id INT PRIMARY KEY, v TEXT NOT NULL)",

@@ -11,6 +11,8 @@ import java.util.stream.LongStream;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The database going away and coming back (a TCP proxy in front of the real PostgreSQL cuts every connection and
@@ -26,8 +28,14 @@ class ResilienceIT {
     }
 
     private static Map<String, String> viaProxy(TcpProxy proxy, int attempts, long backoffMs) {
-        Map<String, String> p = DB.props("incrementing");
-        p.put(JdbcSourceConfig.CONNECTION_URL, "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test");
+        return viaProxy(DB, proxy, attempts, backoffMs);
+    }
+
+    private static Map<String, String> viaProxy(TestDatabase db, TcpProxy proxy, int attempts, long backoffMs) {
+        Map<String, String> p = db.props("incrementing");
+        p.put(JdbcSourceConfig.CONNECTION_URL, db == TestDatabase.POSTGRES
+                ? "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test"
+                : "jdbc:mariadb://127.0.0.1:" + proxy.port() + "/test?sslMode=disable");
         p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
         p.put(JdbcSourceConfig.CONNECTION_ATTEMPTS, Integer.toString(attempts));
         p.put(JdbcSourceConfig.CONNECTION_BACKOFF_MS, Long.toString(backoffMs));
@@ -39,16 +47,19 @@ class ResilienceIT {
         return h.values("id").stream().map(o -> ((Number) o).longValue()).toList();
     }
 
-    @Test
-    void anOutageIsRiddenOutAndReadingResumesWhereItStopped() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anOutageIsRiddenOutAndReadingResumesWhereItStopped(TestDatabase db) throws Exception {
         String t = TestDatabase.table("outage");
-        TableId id = table(t);
-        DB.exec("INSERT INTO " + t + " (v) SELECT 'x' FROM generate_series(1, 5)");
-        try (TcpProxy proxy = new TcpProxy(5432);
-             TaskHarness h = new TaskHarness(viaProxy(proxy, 30, 100), id).start()) {
+        boolean pg = db == TestDatabase.POSTGRES;
+        db.exec("CREATE TABLE " + t + " (id " + (pg ? "BIGSERIAL" : "BIGINT AUTO_INCREMENT") + " PRIMARY KEY, v TEXT)",
+                "INSERT INTO " + t + " (v) VALUES ('x'), ('x'), ('x'), ('x'), ('x')");
+        TableId id = pg ? new TableId("test", "public", t) : new TableId("test", null, t);
+        try (TcpProxy proxy = new TcpProxy(pg ? 5432 : 3306);
+             TaskHarness h = new TaskHarness(viaProxy(db, proxy, 30, 100), id).start()) {
             h.pollUntilCount(5);
             proxy.down();
-            DB.exec("INSERT INTO " + t + " (v) SELECT 'y' FROM generate_series(1, 5)");
+            db.exec("INSERT INTO " + t + " (v) VALUES ('y'), ('y'), ('y'), ('y'), ('y')");
             for (int i = 0; i < 3; i++) {
                 assertThat(h.poll()).isEmpty(); // failing attempts, within the budget: no exception, no rows
             }
