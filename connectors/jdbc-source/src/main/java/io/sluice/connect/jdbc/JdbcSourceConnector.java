@@ -130,15 +130,24 @@ public final class JdbcSourceConnector extends SourceConnector {
         }
     }
 
-    /** The selected tables with their sizes, largest first. */
-    private Map<TableId, Long> discover(Connection c) throws SQLException {
-        TableFilter filter = new TableFilter(config.getList(JdbcSourceConfig.TABLE_WHITELIST),
+    /** Every table the patterns and types let discovery see, before the name filters. */
+    private static List<TableId> visibleTables(JdbcSourceConfig config, Dialect dialect, Connection c)
+            throws SQLException {
+        return dialect.tables(c, config.getString(JdbcSourceConfig.CATALOG_PATTERN),
+                config.getString(JdbcSourceConfig.SCHEMA_PATTERN), config.getList(JdbcSourceConfig.TABLE_TYPES));
+    }
+
+    private static TableFilter tableFilter(JdbcSourceConfig config) {
+        return new TableFilter(config.getList(JdbcSourceConfig.TABLE_WHITELIST),
                 config.getList(JdbcSourceConfig.TABLE_BLACKLIST), config.getList(JdbcSourceConfig.TABLE_INCLUDE_LIST),
                 config.getList(JdbcSourceConfig.TABLE_EXCLUDE_LIST));
-        List<TableId> ids = dialect.tables(c, config.getString(JdbcSourceConfig.CATALOG_PATTERN),
-                config.getString(JdbcSourceConfig.SCHEMA_PATTERN), config.getList(JdbcSourceConfig.TABLE_TYPES));
+    }
+
+    /** The selected tables with their sizes, largest first. */
+    private Map<TableId, Long> discover(Connection c) throws SQLException {
+        TableFilter filter = tableFilter(config);
         Map<TableId, Long> sizes = new HashMap<>();
-        for (TableId t : ids) {
+        for (TableId t : visibleTables(config, dialect, c)) {
             if (filter.accepts(t)) {
                 sizes.put(t, dialect.tableSize(c, t));
             }
@@ -261,18 +270,14 @@ public final class JdbcSourceConnector extends SourceConnector {
                     checkColumns(c, Sources.query(config), JdbcSourceConfig.QUERY);
                     return;
                 }
-                List<TableId> all = dialect.tables(c, config.getString(JdbcSourceConfig.CATALOG_PATTERN),
-                        config.getString(JdbcSourceConfig.SCHEMA_PATTERN), config.getList(JdbcSourceConfig.TABLE_TYPES));
+                List<TableId> all = visibleTables(config, dialect, c);
                 for (String name : config.getList(JdbcSourceConfig.TABLE_WHITELIST)) {
                     if (!name.isBlank() && all.stream().noneMatch(t -> TableFilter.named(t, name.trim()))) {
                         addError(values, JdbcSourceConfig.TABLE_WHITELIST, "No table named '" + name.trim()
                                 + "' is visible to this user (check the name, schema.pattern and catalog.pattern)");
                     }
                 }
-                TableFilter filter = new TableFilter(config.getList(JdbcSourceConfig.TABLE_WHITELIST),
-                        config.getList(JdbcSourceConfig.TABLE_BLACKLIST),
-                        config.getList(JdbcSourceConfig.TABLE_INCLUDE_LIST),
-                        config.getList(JdbcSourceConfig.TABLE_EXCLUDE_LIST));
+                TableFilter filter = tableFilter(config);
                 for (TableId t : all) {
                     if (filter.accepts(t)) {
                         checkColumns(c, Sources.table(config, dialect, t), JdbcSourceConfig.TABLE_WHITELIST);

@@ -17,7 +17,7 @@ class ChunksIT {
 
     private static List<Long> ids(List<TaskHarness> tasks) {
         List<Long> out = new ArrayList<>();
-        tasks.forEach(t -> t.values("id").forEach(v -> out.add(((Number) v).longValue())));
+        tasks.forEach(t -> out.addAll(t.ids()));
         return out;
     }
 

@@ -13,15 +13,11 @@ class DeliveryOptionsIT {
 
     private static final TestDatabase DB = TestDatabase.POSTGRES;
 
-    private static TableId table(String name) throws Exception {
-        DB.exec("CREATE TABLE " + name + " (id BIGSERIAL PRIMARY KEY, ts TIMESTAMP(6) NOT NULL DEFAULT now(), v TEXT)");
-        return new TableId("test", "public", name);
-    }
 
     @Test
     void rowsWaitForTheDelayInterval() throws Exception {
         String t = TestDatabase.table("delay");
-        TableId id = table(t);
+        TableId id = DB.createRowsTable(t);
         Map<String, String> p = DB.props("timestamp");
         p.put(JdbcSourceConfig.TIMESTAMP_COLUMN_NAME, "ts");
         p.put(JdbcSourceConfig.TIMESTAMP_DELAY_INTERVAL_MS, "2000");
@@ -37,7 +33,7 @@ class DeliveryOptionsIT {
     @Test
     void timestampInitialSkipsOlderRows() throws Exception {
         String t = TestDatabase.table("initial");
-        TableId id = table(t);
+        TableId id = DB.createRowsTable(t);
         DB.exec("INSERT INTO " + t + " (ts, v) VALUES ('2020-01-01', 'old'), ('2025-06-01', 'new')");
         Map<String, String> p = DB.props("timestamp+incrementing");
         p.put(JdbcSourceConfig.TIMESTAMP_COLUMN_NAME, "ts");
@@ -59,7 +55,7 @@ class DeliveryOptionsIT {
     @Test
     void querySuffixAndUnquotedIdentifiersGoIntoTheSql() throws Exception {
         String t = TestDatabase.table("suffix");
-        TableId id = table(t);
+        TableId id = DB.createRowsTable(t);
         DB.exec("INSERT INTO " + t + " (v) VALUES ('a'), ('b')");
         Map<String, String> p = DB.props("incrementing");
         p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "ID"); // unquoted: PostgreSQL folds it to id
@@ -75,8 +71,8 @@ class DeliveryOptionsIT {
     void aDroppedTableDoesNotFailTheTask() throws Exception {
         String kept = TestDatabase.table("kept");
         String dropped = TestDatabase.table("dropped");
-        TableId keptId = table(kept);
-        TableId droppedId = table(dropped);
+        TableId keptId = DB.createRowsTable(kept);
+        TableId droppedId = DB.createRowsTable(dropped);
         Map<String, String> p = DB.props("incrementing");
         p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
         try (TaskHarness h = new TaskHarness(p, keptId, droppedId).start()) {

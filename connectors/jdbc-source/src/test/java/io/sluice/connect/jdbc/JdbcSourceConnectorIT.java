@@ -2,7 +2,6 @@ package io.sluice.connect.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.connect.jdbc.source.TableId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

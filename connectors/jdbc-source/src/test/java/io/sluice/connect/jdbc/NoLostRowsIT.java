@@ -21,17 +21,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class NoLostRowsIT {
 
-    private static TableId create(TestDatabase db, String table) throws Exception {
-        if (db == TestDatabase.POSTGRES) {
-            db.exec("CREATE TABLE " + table + " (id BIGSERIAL PRIMARY KEY, ts TIMESTAMP(6) NOT NULL DEFAULT now(), "
-                    + "v VARCHAR(50))");
-            return new TableId("test", "public", table);
-        }
-        db.exec("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
-                + "ts DATETIME(6) NOT NULL DEFAULT NOW(6), v VARCHAR(50))");
-        return new TableId("test", null, table);
-    }
-
     private static Map<String, String> props(TestDatabase db, String mode) {
         Map<String, String> p = db.props(mode);
         p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
@@ -41,15 +30,11 @@ class NoLostRowsIT {
         return p;
     }
 
-    private static List<Long> ids(TaskHarness h) {
-        return h.values("id").stream().map(o -> ((Number) o).longValue()).toList();
-    }
-
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void incrementingResumesFromCommittedOffsetAcrossRestart(TestDatabase db) throws Exception {
         String table = TestDatabase.table("inc_resume");
-        TableId id = create(db, table);
+        TableId id = db.createRowsTable(table);
         db.exec("INSERT INTO " + table + " (v) VALUES ('a'), ('b'), ('c')");
         try (TaskHarness h = new TaskHarness(props(db, "incrementing"), id).start()) {
             h.pollUntilCount(3);
@@ -70,7 +55,7 @@ class NoLostRowsIT {
     @EnumSource(TestDatabase.class)
     void idsCommittedOutOfOrderAreNotSkipped(TestDatabase db) throws Exception {
         String table = TestDatabase.table("inc_order");
-        TableId id = create(db, table);
+        TableId id = db.createRowsTable(table);
         db.exec("INSERT INTO " + table + " (v) VALUES ('first')");
         try (TaskHarness h = new TaskHarness(props(db, "incrementing"), id).start();
              Connection slow = db.connect()) {
@@ -90,7 +75,7 @@ class NoLostRowsIT {
             h.restart();
             db.exec("INSERT INTO " + table + " (v) VALUES ('after')");
             h.pollUntilCount(4);
-            assertThat(ids(h)).doesNotHaveDuplicates();
+            assertThat(h.ids()).doesNotHaveDuplicates();
         }
     }
 
@@ -98,7 +83,7 @@ class NoLostRowsIT {
     @EnumSource(TestDatabase.class)
     void rowsCommittedLateWithEarlierTimestampsAreNotSkipped(TestDatabase db) throws Exception {
         String table = TestDatabase.table("ts_late");
-        TableId id = create(db, table);
+        TableId id = db.createRowsTable(table);
         db.exec("INSERT INTO " + table + " (v) VALUES ('first')");
         try (TaskHarness h = new TaskHarness(props(db, "timestamp+incrementing"), id).start();
              Connection slow = db.connect()) {
@@ -124,7 +109,7 @@ class NoLostRowsIT {
     @EnumSource(TestDatabase.class)
     void equalTimestampsAcrossBatchesAndRestartsAreNotSkipped(TestDatabase db) throws Exception {
         String table = TestDatabase.table("ts_equal");
-        TableId id = create(db, table);
+        TableId id = db.createRowsTable(table);
         StringBuilder values = new StringBuilder();
         for (int i = 1; i <= 10; i++) {
             values.append(i > 1 ? "," : "").append("('2026-01-01 00:00:00', 'r").append(i).append("')");
@@ -138,11 +123,11 @@ class NoLostRowsIT {
             try (TaskHarness h = new TaskHarness(p, id).start()) {
                 h.pollUntilCount(3);
                 h.restart(); // mid-group: the committed offset must not pass the rest of the group
-                h.pollUntil(d -> new HashSet<>(ids(h)).size() == 11, Duration.ofSeconds(30));
-                assertThat(new HashSet<>(ids(h))).containsExactlyInAnyOrderElementsOf(
+                h.pollUntil(d -> new HashSet<>(h.ids()).size() == 11, Duration.ofSeconds(30));
+                assertThat(new HashSet<>(h.ids())).containsExactlyInAnyOrderElementsOf(
                         LongStream.rangeClosed(1, 11).boxed().collect(Collectors.toSet()));
                 if (mode.equals("timestamp+incrementing")) {
-                    assertThat(ids(h)).as("exact positions: nothing twice").doesNotHaveDuplicates();
+                    assertThat(h.ids()).as("exact positions: nothing twice").doesNotHaveDuplicates();
                 }
             }
         }
@@ -152,7 +137,7 @@ class NoLostRowsIT {
     @EnumSource(TestDatabase.class)
     void connectionKilledMidReadResumesAfterTheLastDeliveredRow(TestDatabase db) throws Exception {
         String table = TestDatabase.table("kill");
-        TableId id = create(db, table);
+        TableId id = db.createRowsTable(table);
         db.exec("INSERT INTO " + table + " (v) SELECT 'x' FROM " + (db == TestDatabase.POSTGRES
                 ? "generate_series(1, 200)" : "seq_1_to_200"));
         Map<String, String> p = props(db, "incrementing");
@@ -166,7 +151,7 @@ class NoLostRowsIT {
                 killMariaDbReaders();
             }
             h.pollUntil(d -> d.size() >= 200, Duration.ofSeconds(60));
-            assertThat(ids(h)).doesNotHaveDuplicates()
+            assertThat(h.ids()).doesNotHaveDuplicates()
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
         }
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.connect.jdbc.source.TableId;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.kafka.connect.data.Struct;
@@ -22,10 +21,6 @@ class ResilienceIT {
 
     private static final TestDatabase DB = TestDatabase.POSTGRES;
 
-    private static TableId table(String name) throws Exception {
-        DB.exec("CREATE TABLE " + name + " (id BIGSERIAL PRIMARY KEY, v VARCHAR(20))");
-        return new TableId("test", "public", name);
-    }
 
     private static Map<String, String> viaProxy(TcpProxy proxy, int attempts, long backoffMs) {
         return viaProxy(DB, proxy, attempts, backoffMs);
@@ -43,19 +38,13 @@ class ResilienceIT {
         return p;
     }
 
-    private static List<Long> ids(TaskHarness h) {
-        return h.values("id").stream().map(o -> ((Number) o).longValue()).toList();
-    }
-
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void anOutageIsRiddenOutAndReadingResumesWhereItStopped(TestDatabase db) throws Exception {
         String t = TestDatabase.table("outage");
-        boolean pg = db == TestDatabase.POSTGRES;
-        db.exec("CREATE TABLE " + t + " (id " + (pg ? "BIGSERIAL" : "BIGINT AUTO_INCREMENT") + " PRIMARY KEY, v TEXT)",
-                "INSERT INTO " + t + " (v) VALUES ('x'), ('x'), ('x'), ('x'), ('x')");
-        TableId id = pg ? new TableId("test", "public", t) : new TableId("test", null, t);
-        try (TcpProxy proxy = new TcpProxy(pg ? 5432 : 3306);
+        TableId id = db.createRowsTable(t);
+        db.exec("INSERT INTO " + t + " (v) VALUES ('x'), ('x'), ('x'), ('x'), ('x')");
+        try (TcpProxy proxy = new TcpProxy(db == TestDatabase.POSTGRES ? 5432 : 3306);
              TaskHarness h = new TaskHarness(viaProxy(db, proxy, 30, 100), id).start()) {
             h.pollUntilCount(5);
             proxy.down();
@@ -65,14 +54,14 @@ class ResilienceIT {
             }
             proxy.up();
             h.pollUntil(d -> d.size() >= 10, Duration.ofSeconds(60));
-            assertThat(ids(h)).containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
+            assertThat(h.ids()).containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
         }
     }
 
     @Test
     void whenTheRetryBudgetIsSpentTheTaskFailsWithTheReason() throws Exception {
         String t = TestDatabase.table("budget");
-        TableId id = table(t);
+        TableId id = DB.createRowsTable(t);
         try (TcpProxy proxy = new TcpProxy(5432);
              TaskHarness h = new TaskHarness(viaProxy(proxy, 2, 50), id).start()) {
             h.poll();
@@ -89,7 +78,7 @@ class ResilienceIT {
     @Test
     void stopReturnsPromptlyWhileWaitingToRetry() throws Exception {
         String t = TestDatabase.table("stop");
-        TableId id = table(t);
+        TableId id = DB.createRowsTable(t);
         try (TcpProxy proxy = new TcpProxy(5432)) {
             Map<String, String> p = viaProxy(proxy, 10, 600_000);
             p.put("name", t); // names the task's reading thread
@@ -121,7 +110,7 @@ class ResilienceIT {
     @Test
     void addedDroppedAndWidenedColumnsArePickedUpWithoutRestart() throws Exception {
         String t = TestDatabase.table("ddl");
-        TableId id = table(t);
+        TableId id = DB.createRowsTable(t);
         DB.exec("ALTER TABLE " + t + " ADD COLUMN gone INT", "INSERT INTO " + t + " (v, gone) VALUES ('a', 1)");
         Map<String, String> p = DB.props("incrementing");
         p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");

@@ -111,6 +111,11 @@ final class TaskHarness implements AutoCloseable {
         throw new AssertionError("no metric " + name + " " + tags + " in " + metrics.metrics().keySet());
     }
 
+    /** The {@code id} of every delivered record, in order. */
+    List<Long> ids() {
+        return values("id").stream().map(o -> ((Number) o).longValue()).toList();
+    }
+
     @Override
     public void close() {
         if (task != null) {

@@ -2,6 +2,7 @@ package io.sluice.connect.jdbc;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sluice.connect.jdbc.source.TableId;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -44,6 +45,25 @@ enum TestDatabase {
                 s.execute(q);
             }
         }
+    }
+
+    /**
+     * Creates {@code name} with the columns most tests read: an auto-incremented {@code id}, a {@code ts} the
+     * database stamps on insert (PostgreSQL: the transaction's start; MariaDB: the statement's time) and a text
+     * {@code v}.
+     */
+    TableId createRowsTable(String name) throws SQLException {
+        exec(this == POSTGRES
+                ? "CREATE TABLE " + name + " (id BIGSERIAL PRIMARY KEY, ts TIMESTAMP(6) NOT NULL DEFAULT now(), "
+                        + "v VARCHAR(50))"
+                : "CREATE TABLE " + name + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
+                        + "ts DATETIME(6) NOT NULL DEFAULT NOW(6), v VARCHAR(50))");
+        return tableId(name);
+    }
+
+    /** The table as discovery names it: pgjdbc reports the database as catalog, MariaDB the database only. */
+    TableId tableId(String name) {
+        return this == POSTGRES ? new TableId("test", "public", name) : new TableId("test", null, name);
     }
 
     /** A fresh table name, so tests never see each other's rows. */
