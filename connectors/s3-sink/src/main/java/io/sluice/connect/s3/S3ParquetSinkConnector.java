@@ -1,0 +1,89 @@
+package io.sluice.connect.s3;
+
+import io.sluice.connect.common.SluiceVersion;
+import io.sluice.connect.s3.storage.S3Storage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/**
+ * Parquet objects on S3 (or an S3-compatible store) from Kafka topics, with Confluent-compatible time-based
+ * partitioning, bounded memory and exactly-once output in every rotation mode.
+ */
+public class S3ParquetSinkConnector extends SinkConnector {
+
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return SluiceVersion.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = Map.copyOf(props);
+        new S3SinkConfig(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return S3ParquetSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(props);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return S3SinkConfig.CONFIG_DEF;
+    }
+
+    /** Besides each key's own checks: the partitioner's needs, and whether the bucket is there and writable. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        boolean clean = result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
+        if (!clean) {
+            return result;
+        }
+        S3SinkConfig config = new S3SinkConfig(connectorConfigs);
+        try {
+            config.partitioner();
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            error(result, S3SinkConfig.PARTITIONER_CLASS, e.getMessage());
+            return result;
+        }
+        try (S3Storage storage = new S3Storage(config)) {
+            storage.checkBucket();
+        } catch (ConnectException e) {
+            error(result, S3SinkConfig.S3_BUCKET, e.getMessage());
+        } catch (RuntimeException e) {
+            error(result, S3SinkConfig.STORE_URL, "Cannot reach the store: " + e.getMessage());
+        }
+        return result;
+    }
+
+    private static void error(Config result, String key, String message) {
+        for (ConfigValue v : result.configValues()) {
+            if (v.name().equals(key)) {
+                v.addErrorMessage(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.sluice.connect.s3;
+
+import io.sluice.connect.common.SluiceVersion;
+import io.sluice.connect.s3.storage.S3Storage;
+import io.sluice.connect.s3.write.SinkMetrics;
+import io.sluice.connect.s3.write.SinkWriter;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes its partitions' records to Parquet objects; offsets are committed only for completed objects. */
+public class S3ParquetSinkTask extends SinkTask {
+
+    private static final Logger log = LoggerFactory.getLogger(S3ParquetSinkTask.class);
+
+    private S3Storage storage;
+    private SinkWriter writer;
+
+    @Override
+    public String version() {
+        return SluiceVersion.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        S3SinkConfig config = new S3SinkConfig(props);
+        storage = new S3Storage(config);
+        storage.checkBucket();
+        SinkMetrics metrics = new SinkMetrics();
+        writer = new SinkWriter(config, storage, context, metrics);
+        metrics.register(pluginMetrics(), writer::openFiles, writer::memory, storage::retries);
+        log.info("S3 Parquet sink task writing to s3://{}/{}", config.bucket(), config.topicsDir());
+    }
+
+    private PluginMetrics pluginMetrics() {
+        try {
+            return context.pluginMetrics();
+        } catch (LinkageError e) {
+            return null; // workers before Kafka 4.1 have no plugin metrics
+        }
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        writer.open(partitions);
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        writer.put(records);
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        return writer.committable();
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        if (writer != null) {
+            writer.close(partitions);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (writer != null) {
+            writer.close();
+        }
+        if (storage != null) {
+            storage.close();
+        }
+    }
+}

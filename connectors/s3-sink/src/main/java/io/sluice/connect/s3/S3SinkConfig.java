@@ -1,0 +1,470 @@
+package io.sluice.connect.s3;
+
+import io.sluice.connect.common.config.Choice;
+import io.sluice.connect.common.config.ParsedBy;
+import io.sluice.connect.s3.partition.DefaultPartitioner;
+import io.sluice.connect.s3.partition.FieldPartitioner;
+import io.sluice.connect.s3.partition.Partitioner;
+import io.sluice.connect.s3.partition.TimeBasedPartitioner;
+import io.sluice.connect.s3.partition.TimestampExtractor;
+import java.net.URI;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/**
+ * The S3 sink's configuration. Keys are Confluent's S3 sink and storage-common keys wherever the feature is the same,
+ * so a user migrating changes {@code connector.class} and little else; the keys of features Confluent lacks are ours
+ * and say so in their documentation.
+ */
+public final class S3SinkConfig extends AbstractConfig {
+
+    public static final String S3_BUCKET = "s3.bucket.name";
+    public static final String S3_REGION = "s3.region";
+    public static final String STORE_URL = "store.url";
+    public static final String PATH_STYLE = "s3.path.style.access.enabled";
+    public static final String ACCESS_KEY_ID = "aws.access.key.id";
+    public static final String SECRET_ACCESS_KEY = "aws.secret.access.key";
+    public static final String SSE_ALGORITHM = "s3.ssea.name";
+    public static final String SSE_KMS_KEY_ID = "s3.sse.kms.key.id";
+    public static final String ACL_CANNED = "s3.acl.canned";
+    public static final String PART_SIZE = "s3.part.size";
+    public static final String PART_RETRIES = "s3.part.retries";
+    public static final String RETRY_BACKOFF_MS = "s3.retry.backoff.ms";
+    public static final String CHECKSUM_CALCULATION = "s3.request.checksum.calculation";
+    public static final String CONDITIONAL_WRITES = "s3.conditional.writes.enabled";
+
+    public static final String TOPICS_DIR = "topics.dir";
+    public static final String FORMAT_CLASS = "format.class";
+    public static final String STORAGE_CLASS = "storage.class";
+    public static final String PARQUET_CODEC = "parquet.codec";
+    public static final String PARQUET_BLOCK_SIZE = "parquet.block.size";
+    public static final String PARQUET_PAGE_SIZE = "parquet.page.size";
+    public static final String SCHEMA_COMPATIBILITY = "schema.compatibility";
+    public static final String NULL_VALUES = "behavior.on.null.values";
+    public static final String METADATA_FIELDS = "kafka.metadata.fields";
+
+    public static final String PARTITIONER_CLASS = "partitioner.class";
+    public static final String PARTITION_FIELD_NAME = "partition.field.name";
+    public static final String PATH_FORMAT = "path.format";
+    public static final String PARTITION_DURATION_MS = "partition.duration.ms";
+    public static final String LOCALE = "locale";
+    public static final String TIMEZONE = "timezone";
+    public static final String TIMESTAMP_EXTRACTOR = "timestamp.extractor";
+    public static final String TIMESTAMP_FIELD = "timestamp.field";
+    public static final String TIMESTAMP_UNIT = "timestamp.unit";
+
+    public static final String FLUSH_SIZE = "flush.size";
+    public static final String ROTATE_INTERVAL_MS = "rotate.interval.ms";
+    public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
+    public static final String ROTATE_SIZE_BYTES = "rotate.size.bytes";
+    public static final String MEMORY_BUFFER_BYTES = "memory.buffer.max.bytes";
+
+    static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+    static final Choice CODECS = Choice.of("snappy", "zstd", "gzip", "lz4_raw", "lz4", "none", "uncompressed");
+    static final Choice COMPATIBILITY = Choice.of("none", "backward", "forward", "full");
+    static final Choice NULL_BEHAVIOR = Choice.of("fail", "ignore", "write");
+    static final Choice EXTRACTORS = Choice.of("wallclock", "record", "recordfield");
+    static final Choice SSE = Choice.of("", "aes256", "aws:kms");
+    static final Choice CHECKSUMS = Choice.of("when_required", "when_supported");
+    static final List<String> METADATA = List.of("topic", "partition", "offset", "timestamp", "key", "headers");
+
+    private static final String S3 = "S3";
+    private static final String STORAGE = "Storage";
+    private static final String FORMAT = "Parquet";
+    private static final String PARTITIONER = "Partitioner";
+    private static final String ROTATION = "Rotation and memory";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(S3_BUCKET, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "The bucket the Parquet objects are written to.", S3, ++order, Width.MEDIUM, "Bucket")
+                .define(S3_REGION, Type.STRING, "us-west-2", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "The bucket's AWS region (any value for most S3-compatible stores).", S3, ++order,
+                        Width.SHORT, "Region")
+                .define(STORE_URL, Type.STRING, "", ParsedBy.of(S3SinkConfig::parseUrl), Importance.MEDIUM,
+                        "Endpoint of an S3-compatible store (MinIO, Ceph, R2, S3Proxy), e.g. http://minio:9000. "
+                                + "Empty: AWS's endpoint for the region.", S3, ++order, Width.LONG, "Store URL")
+                .define(PATH_STYLE, Type.BOOLEAN, false, Importance.LOW,
+                        "Address the bucket in the path (http://host/bucket/key) rather than the host name; most "
+                                + "S3-compatible stores need it.", S3, ++order, Width.SHORT, "Path-style access")
+                .define(ACCESS_KEY_ID, Type.STRING, "", Importance.HIGH,
+                        "Static access key id. Empty: the AWS default credentials chain (environment, profile, "
+                                + "web identity, instance role).", S3, ++order, Width.MEDIUM, "Access key id")
+                .define(SECRET_ACCESS_KEY, Type.PASSWORD, "", Importance.HIGH,
+                        "Secret of the static access key.", S3, ++order, Width.MEDIUM, "Secret access key")
+                .define(SSE_ALGORITHM, Type.STRING, "", SSE, Importance.LOW,
+                        "Server-side encryption: AES256 (SSE-S3) or aws:kms (SSE-KMS). Empty: the bucket's default.",
+                        S3, ++order, Width.SHORT, "Server-side encryption", SSE)
+                .define(SSE_KMS_KEY_ID, Type.STRING, "", Importance.LOW,
+                        "KMS key id or ARN for aws:kms; empty uses the account's S3 key.", S3, ++order, Width.LONG,
+                        "KMS key")
+                .define(ACL_CANNED, Type.STRING, "", Importance.LOW,
+                        "Canned ACL of each object (e.g. bucket-owner-full-control). Empty: none.", S3, ++order,
+                        Width.MEDIUM, "Canned ACL")
+                .define(PART_SIZE, Type.INT, 25 * 1024 * 1024, Range.atLeast(MIN_PART_SIZE), Importance.MEDIUM,
+                        "Size of the multipart upload parts, in bytes (at least 5 MiB). A file streams to S3 one part "
+                                + "at a time, so this is the most one open file holds beyond its Parquet row group.",
+                        S3, ++order, Width.SHORT, "Part size")
+                .define(PART_RETRIES, Type.INT, 3, Range.atLeast(0), Importance.LOW,
+                        "Retries of one S3 request on throttling (503 SlowDown), 5xx and connection errors, with "
+                                + "jittered exponential backoff. When they run out the task rewinds to its last "
+                                + "committed data and tries again later; it stays RUNNING.", S3, ++order,
+                        Width.SHORT, "Request retries")
+                .define(RETRY_BACKOFF_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW,
+                        "Base of the backoff between retries, in milliseconds (doubled per attempt, jittered, at most "
+                                + "20 s).", S3, ++order, Width.SHORT, "Retry backoff")
+                .define(CHECKSUM_CALCULATION, Type.STRING, "when_required", CHECKSUMS, Importance.LOW,
+                        "Ours. When the AWS SDK adds request checksums: when_required (works with every "
+                                + "S3-compatible store) or when_supported (the SDK's default since 2.30, which some "
+                                + "stores reject).", S3, ++order, Width.SHORT, "Request checksums", CHECKSUMS)
+                .define(CONDITIONAL_WRITES, Type.BOOLEAN, true, Importance.LOW,
+                        "Ours. Fence zombie tasks with conditional writes (If-Match) of the per-partition offset "
+                                + "index. Turn off only for stores without conditional writes; exactly-once then "
+                                + "holds except against a task that keeps writing after losing its partitions.",
+                        S3, ++order, Width.SHORT, "Conditional writes");
+        order = 0;
+        def.define(TOPICS_DIR, Type.STRING, "topics", ParsedBy.of(S3SinkConfig::parseDirectory), Importance.HIGH,
+                        "Top-level directory of the objects: <topics.dir>/<topic>/<partition path>/"
+                                + "<topic>+<kafkaPartition>+<startOffset>.<codec>.parquet.", STORAGE, ++order,
+                        Width.MEDIUM, "Topics directory")
+                .define(FORMAT_CLASS, Type.STRING, "parquet", ParsedBy.of(S3SinkConfig::parseFormat),
+                        Importance.LOW, "Accepted for Confluent configs: Parquet is the only format "
+                                + "(io.confluent.connect.s3.format.parquet.ParquetFormat means the same).",
+                        STORAGE, ++order, Width.LONG, "Format")
+                .define(STORAGE_CLASS, Type.STRING, "s3", Importance.LOW,
+                        "Accepted for Confluent configs and ignored: the storage is S3.", STORAGE, ++order,
+                        Width.LONG, "Storage");
+        order = 0;
+        def.define(PARQUET_CODEC, Type.STRING, "snappy", CODECS, Importance.MEDIUM,
+                        "Page compression: snappy, zstd, gzip, lz4_raw (lz4 means lz4_raw) or none.", FORMAT,
+                        ++order, Width.SHORT, "Codec", CODECS)
+                .define(PARQUET_BLOCK_SIZE, Type.INT, 32 * 1024 * 1024, Range.atLeast(64 * 1024), Importance.LOW,
+                        "Ours. Target row-group size in bytes. A row group is buffered in memory until it is full, "
+                                + "so this bounds one open file's memory.", FORMAT, ++order, Width.SHORT,
+                        "Row-group size")
+                .define(PARQUET_PAGE_SIZE, Type.INT, 1024 * 1024, Range.atLeast(1024), Importance.LOW,
+                        "Ours. Target page size in bytes.", FORMAT, ++order, Width.SHORT, "Page size")
+                .define(SCHEMA_COMPATIBILITY, Type.STRING, "none", COMPATIBILITY, Importance.MEDIUM,
+                        "How records with another schema version are written. none: a new file per schema change. "
+                                + "backward/full: records of an older version are projected to the newest seen, a "
+                                + "newer version starts a new file. forward: records of a newer version are "
+                                + "projected to the file's version. Needs versioned schemas (Avro, Protobuf "
+                                + "converters); unversioned schemas behave as none.", FORMAT, ++order, Width.SHORT,
+                        "Schema compatibility", COMPATIBILITY)
+                .define(NULL_VALUES, Type.STRING, "fail", NULL_BEHAVIOR, Importance.MEDIUM,
+                        "Records with a null value (tombstones): fail the task (naming this key), ignore them "
+                                + "(counted in the skipped-records metric), or write a row whose value fields are "
+                                + "null (with kafka.metadata.fields including key, for lakehouse deletes).",
+                        FORMAT, ++order, Width.SHORT, "Null values", NULL_BEHAVIOR)
+                .define(METADATA_FIELDS, Type.LIST, "", ParsedBy.of(S3SinkConfig::parseMetadataField),
+                        Importance.LOW, "Ours. Kafka metadata written as extra columns _kafka_<name> for "
+                                + "de-duplication downstream: any of topic, partition, offset, timestamp, key, "
+                                + "headers.", FORMAT, ++order, Width.LONG, "Kafka metadata columns");
+        order = 0;
+        def.define(PARTITIONER_CLASS, Type.STRING, "default", ParsedBy.of(S3SinkConfig::parsePartitioner),
+                        Importance.HIGH, "How records are spread over directories: default (partition=<n>), field, "
+                                + "time (path.format with partition.duration.ms), hourly, daily; Confluent's class "
+                                + "names of these are accepted.", PARTITIONER, ++order, Width.LONG, "Partitioner")
+                .define(PARTITION_FIELD_NAME, Type.LIST, "", Importance.MEDIUM,
+                        "Value fields (nested paths like customer.region allowed) for the field partitioner, or "
+                                + "leading directories before the time ones for the time partitioners.",
+                        PARTITIONER, ++order, Width.LONG, "Partition fields")
+                .define(PATH_FORMAT, Type.STRING, "", ParsedBy.of(S3SinkConfig::parsePathFormat), Importance.MEDIUM,
+                        "Directory pattern of the time partitioner, Joda style as in Confluent, e.g. "
+                                + "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH.", PARTITIONER, ++order, Width.LONG,
+                        "Path format")
+                .define(PARTITION_DURATION_MS, Type.LONG, -1L, Importance.MEDIUM,
+                        "Length of one time directory in milliseconds (3600000 for hourly paths).", PARTITIONER,
+                        ++order, Width.SHORT, "Partition duration")
+                .define(LOCALE, Type.STRING, "en", ParsedBy.of(Locale::forLanguageTag), Importance.LOW,
+                        "Locale of month and day names in path.format.", PARTITIONER, ++order, Width.SHORT,
+                        "Locale")
+                .define(TIMEZONE, Type.STRING, "UTC", ParsedBy.of(S3SinkConfig::parseZone), Importance.MEDIUM,
+                        "Time zone of time directories (e.g. UTC, Europe/Paris); daylight-saving changes are "
+                                + "handled.", PARTITIONER, ++order, Width.SHORT, "Time zone")
+                .define(TIMESTAMP_EXTRACTOR, Type.STRING, "Wallclock", ParsedBy.of(S3SinkConfig::parseExtractor),
+                        Importance.MEDIUM, "Time of a record: Record (Kafka timestamp), RecordField (timestamp.field) "
+                                + "or Wallclock (when it is written).", PARTITIONER, ++order, Width.SHORT,
+                        "Timestamp extractor")
+                .define(TIMESTAMP_FIELD, Type.STRING, "timestamp", Importance.MEDIUM,
+                        "Value field holding the record time for RecordField: a nested path through structs and "
+                                + "maps; a Timestamp, an epoch number (timestamp.unit) or an ISO-8601 string.",
+                        PARTITIONER, ++order, Width.MEDIUM, "Timestamp field")
+                .define(TIMESTAMP_UNIT, Type.STRING, "ms", ParsedBy.of(v -> TimestampExtractor.unit(v)),
+                        Importance.LOW, "Ours. Unit of epoch numbers in timestamp.field: s, ms, us or ns.",
+                        PARTITIONER, ++order, Width.SHORT, "Timestamp unit");
+        order = 0;
+        def.define(FLUSH_SIZE, Type.INT, 100_000, Range.atLeast(1), Importance.HIGH,
+                        "Records per file: a file is committed when it holds this many.", ROTATION, ++order,
+                        Width.SHORT, "Flush size")
+                .define(ROTATE_INTERVAL_MS, Type.LONG, -1L, Importance.MEDIUM,
+                        "Record-time span of a file: a record more than this later than the file's first one "
+                                + "commits the file first. -1: off.", ROTATION, ++order, Width.SHORT,
+                        "Rotate interval")
+                .define(ROTATE_SCHEDULE_INTERVAL_MS, Type.LONG, -1L, Importance.MEDIUM,
+                        "Wall-clock age at which an open file is committed, even if its partition receives no more "
+                                + "records (idle partitions are flushed). Exactly-once still holds. -1: off.",
+                        ROTATION, ++order, Width.SHORT, "Scheduled rotation")
+                .define(ROTATE_SIZE_BYTES, Type.LONG, -1L, Importance.LOW,
+                        "Ours. Commit a file once its Parquet size reaches this many bytes. -1: off.", ROTATION,
+                        ++order, Width.SHORT, "Rotate size")
+                .define(MEMORY_BUFFER_BYTES, Type.LONG, 128L * 1024 * 1024, Range.atLeast(1024 * 1024),
+                        Importance.MEDIUM, "Ours. Memory budget of all open files of a task. When the buffered row "
+                                + "groups and upload parts exceed it, the largest open files are committed early, so "
+                                + "any number of open partition paths fits in a bounded heap.", ROTATION, ++order,
+                        Width.SHORT, "Memory budget");
+        return def;
+    }
+
+    public S3SinkConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    public String bucket() {
+        return getString(S3_BUCKET);
+    }
+
+    public String region() {
+        return getString(S3_REGION);
+    }
+
+    public URI storeUrl() {
+        String url = getString(STORE_URL).trim();
+        return url.isEmpty() ? null : URI.create(url);
+    }
+
+    public boolean pathStyle() {
+        return getBoolean(PATH_STYLE);
+    }
+
+    public String accessKeyId() {
+        return getString(ACCESS_KEY_ID).trim();
+    }
+
+    public Password secretAccessKey() {
+        return getPassword(SECRET_ACCESS_KEY);
+    }
+
+    public String sseAlgorithm() {
+        String v = getString(SSE_ALGORITHM).trim();
+        return v.equalsIgnoreCase("aes256") ? "AES256" : v.toLowerCase(Locale.ROOT);
+    }
+
+    public String sseKmsKeyId() {
+        return getString(SSE_KMS_KEY_ID).trim();
+    }
+
+    public String cannedAcl() {
+        return getString(ACL_CANNED).trim();
+    }
+
+    public int partSize() {
+        return getInt(PART_SIZE);
+    }
+
+    public int partRetries() {
+        return getInt(PART_RETRIES);
+    }
+
+    public long retryBackoffMs() {
+        return getLong(RETRY_BACKOFF_MS);
+    }
+
+    public boolean checksumWhenSupported() {
+        return Choice.normalize(getString(CHECKSUM_CALCULATION)).equals("when_supported");
+    }
+
+    public boolean conditionalWrites() {
+        return getBoolean(CONDITIONAL_WRITES);
+    }
+
+    public String topicsDir() {
+        return parseDirectory(getString(TOPICS_DIR));
+    }
+
+    public CompressionCodecName codec() {
+        return switch (Choice.normalize(getString(PARQUET_CODEC))) {
+            case "snappy" -> CompressionCodecName.SNAPPY;
+            case "zstd" -> CompressionCodecName.ZSTD;
+            case "gzip" -> CompressionCodecName.GZIP;
+            case "lz4", "lz4_raw" -> CompressionCodecName.LZ4_RAW;
+            default -> CompressionCodecName.UNCOMPRESSED;
+        };
+    }
+
+    public int blockSize() {
+        return getInt(PARQUET_BLOCK_SIZE);
+    }
+
+    public int pageSize() {
+        return getInt(PARQUET_PAGE_SIZE);
+    }
+
+    public String schemaCompatibility() {
+        return Choice.normalize(getString(SCHEMA_COMPATIBILITY));
+    }
+
+    public String nullValues() {
+        return Choice.normalize(getString(NULL_VALUES));
+    }
+
+    public List<String> metadataFields() {
+        return getList(METADATA_FIELDS).stream().map(Choice::normalize).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public int flushSize() {
+        return getInt(FLUSH_SIZE);
+    }
+
+    public long rotateIntervalMs() {
+        return getLong(ROTATE_INTERVAL_MS);
+    }
+
+    public long rotateScheduleIntervalMs() {
+        return getLong(ROTATE_SCHEDULE_INTERVAL_MS);
+    }
+
+    public long rotateSizeBytes() {
+        return getLong(ROTATE_SIZE_BYTES);
+    }
+
+    public long memoryBufferBytes() {
+        return getLong(MEMORY_BUFFER_BYTES);
+    }
+
+    public ZoneId zone() {
+        return parseZone(getString(TIMEZONE));
+    }
+
+    /** The extractor of record time; time partitioners and {@code rotate.interval.ms} use it. */
+    public TimestampExtractor timestampExtractor() {
+        return switch (parseExtractor(getString(TIMESTAMP_EXTRACTOR))) {
+            case "wallclock" -> new TimestampExtractor.Wallclock();
+            case "record" -> new TimestampExtractor.RecordTime();
+            default -> new TimestampExtractor.RecordField(getString(TIMESTAMP_FIELD),
+                    TimestampExtractor.unit(getString(TIMESTAMP_UNIT)), zone());
+        };
+    }
+
+    public Partitioner partitioner() {
+        List<String> fields = getList(PARTITION_FIELD_NAME);
+        FieldPartitioner byField = fields.isEmpty() ? null : new FieldPartitioner(fields);
+        Locale locale = Locale.forLanguageTag(getString(LOCALE));
+        return switch (parsePartitioner(getString(PARTITIONER_CLASS))) {
+            case "default" -> new DefaultPartitioner();
+            case "field" -> {
+                if (byField == null) {
+                    throw new ConfigException(PARTITION_FIELD_NAME, fields,
+                            "The field partitioner needs at least one field name");
+                }
+                yield byField;
+            }
+            case "hourly" -> new TimeBasedPartitioner(3_600_000L, TimeBasedPartitioner.HOURLY_FORMAT, locale, zone(),
+                    timestampExtractor(), byField);
+            case "daily" -> new TimeBasedPartitioner(86_400_000L, TimeBasedPartitioner.DAILY_FORMAT, locale, zone(),
+                    timestampExtractor(), byField);
+            default -> {
+                if (getLong(PARTITION_DURATION_MS) <= 0 || getString(PATH_FORMAT).isBlank()) {
+                    throw new ConfigException(PARTITION_DURATION_MS, getLong(PARTITION_DURATION_MS),
+                            "The time partitioner needs partition.duration.ms > 0 and a path.format, e.g. 3600000 "
+                                    + "and 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH");
+                }
+                yield new TimeBasedPartitioner(getLong(PARTITION_DURATION_MS), getString(PATH_FORMAT), locale,
+                        zone(), timestampExtractor(), byField);
+            }
+        };
+    }
+
+    /** Partitioner aliases: our short names, our classes and Confluent's storage-common classes. */
+    static String parsePartitioner(String value) {
+        String v = value.trim();
+        String simple = v.substring(v.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT).replace("partitioner", "");
+        return switch (simple) {
+            case "default", "" -> "default";
+            case "field" -> "field";
+            case "time", "timebased" -> "time";
+            case "hourly" -> "hourly";
+            case "daily" -> "daily";
+            default -> throw new IllegalArgumentException("Unknown partitioner '" + value + "'; use default, field, "
+                    + "time, hourly or daily (Confluent's class names of these are accepted too)");
+        };
+    }
+
+    static String parseExtractor(String value) {
+        String v = value.trim();
+        String simple = v.substring(v.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
+                .replace("timestampextractor", "");
+        if (!EXTRACTORS.validValues(null, null).contains(simple)) {
+            throw new IllegalArgumentException("Unknown timestamp extractor '" + value
+                    + "'; use Record, RecordField or Wallclock");
+        }
+        return simple;
+    }
+
+    static ZoneId parseZone(String value) {
+        try {
+            return ZoneId.of(value.trim());
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("Unknown time zone '" + value + "'; use a region id such as UTC or "
+                    + "Europe/Paris");
+        }
+    }
+
+    static void parsePathFormat(String value) {
+        if (!value.isBlank()) {
+            TimeBasedPartitioner.formatter(value, Locale.ROOT);
+        }
+    }
+
+    static void parseFormat(String value) {
+        String simple = value.trim().substring(value.trim().lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        if (!simple.equals("parquet") && !simple.equals("parquetformat")) {
+            throw new IllegalArgumentException("This connector writes Parquet only; remove format.class or set it to "
+                    + "parquet");
+        }
+    }
+
+    static void parseMetadataField(String value) {
+        if (!value.isBlank() && !METADATA.contains(Choice.normalize(value))) {
+            throw new IllegalArgumentException("Unknown metadata field '" + value + "'; use any of " + METADATA);
+        }
+    }
+
+    static void parseUrl(String value) {
+        if (!value.isBlank()) {
+            URI uri = URI.create(value.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("'" + value + "' is not an endpoint URL; write it like "
+                        + "http://minio:9000");
+            }
+        }
+    }
+
+    static String parseDirectory(String value) {
+        String dir = value.trim();
+        while (dir.startsWith("/")) {
+            dir = dir.substring(1);
+        }
+        while (dir.endsWith("/")) {
+            dir = dir.substring(0, dir.length() - 1);
+        }
+        if (dir.isEmpty()) {
+            throw new IllegalArgumentException("topics.dir must name a directory, e.g. topics");
+        }
+        return dir;
+    }
+}

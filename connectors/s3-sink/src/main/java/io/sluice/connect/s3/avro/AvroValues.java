@@ -1,0 +1,172 @@
+package io.sluice.connect.s3.avro;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * Connect values to Avro values, through a converter compiled once per schema pair so that writing a record walks a
+ * prepared tree instead of inspecting schemas. Struct-shaped values may be {@link Struct}s or, for schemaless input,
+ * {@link Map}s; numbers are widened or narrowed to the Avro type (schemaless JSON has no int/long distinction).
+ */
+public final class AvroValues {
+
+    /** Converts one Connect value; {@code null} stays {@code null}. */
+    @FunctionalInterface
+    public interface Converter {
+        Object convert(Object value);
+    }
+
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    private AvroValues() {
+    }
+
+    /** The converter for values of {@code connect}, written with {@code avro} (from {@link AvroSchemas#toAvro}). */
+    public static Converter compile(org.apache.kafka.connect.data.Schema connect, Schema avro) {
+        Schema target = nonNull(avro);
+        Converter c = required(connect, target);
+        return value -> value == null ? null : c.convert(value);
+    }
+
+    static Schema nonNull(Schema avro) {
+        if (avro.getType() != Schema.Type.UNION) {
+            return avro;
+        }
+        for (Schema s : avro.getTypes()) {
+            if (s.getType() != Schema.Type.NULL) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("A union of null only: " + avro);
+    }
+
+    private static Converter required(org.apache.kafka.connect.data.Schema connect, Schema avro) {
+        if (avro.getLogicalType() instanceof LogicalTypes.Decimal decimal) {
+            return decimal(decimal);
+        }
+        if (avro.getLogicalType() instanceof LogicalTypes.Date) {
+            return v -> v instanceof java.util.Date d ? (int) Math.floorDiv(d.getTime(), MILLIS_PER_DAY) : toInt(v);
+        }
+        if (avro.getLogicalType() instanceof LogicalTypes.TimeMillis) {
+            return v -> v instanceof java.util.Date d ? (int) Math.floorMod(d.getTime(), MILLIS_PER_DAY) : toInt(v);
+        }
+        return switch (avro.getType()) {
+            case INT -> AvroValues::toInt;
+            case LONG -> v -> v instanceof java.util.Date d ? d.getTime() : ((Number) v).longValue();
+            case FLOAT -> v -> ((Number) v).floatValue();
+            case DOUBLE -> v -> ((Number) v).doubleValue();
+            case BOOLEAN -> v -> (Boolean) v;
+            case STRING -> v -> (CharSequence) v;
+            case BYTES -> v -> v instanceof byte[] b ? ByteBuffer.wrap(b) : (ByteBuffer) v;
+            case ARRAY -> connect.type() == org.apache.kafka.connect.data.Schema.Type.MAP
+                    ? entries(connect, avro.getElementType()) : array(connect.valueSchema(), avro.getElementType());
+            case MAP -> map(connect.valueSchema(), avro.getValueType());
+            case RECORD -> record(connect, avro);
+            default -> throw new IllegalArgumentException("No conversion to " + avro);
+        };
+    }
+
+    private static Integer toInt(Object v) {
+        return ((Number) v).intValue();
+    }
+
+    private static Converter decimal(LogicalTypes.Decimal decimal) {
+        int scale = decimal.getScale();
+        int precision = decimal.getPrecision();
+        return v -> {
+            BigDecimal d = v instanceof BigDecimal b ? b : Decimal.toLogical(
+                    Decimal.schema(scale), v instanceof ByteBuffer buf ? bytes(buf) : (byte[]) v);
+            if (d.scale() != scale) {
+                throw new DataException("Decimal " + d + " has scale " + d.scale() + ", the schema says " + scale);
+            }
+            if (d.precision() > precision) {
+                throw new DataException("Decimal " + d + " has " + d.precision() + " digits, more than the precision "
+                        + precision + " of its column");
+            }
+            return ByteBuffer.wrap(d.unscaledValue().toByteArray());
+        };
+    }
+
+    private static byte[] bytes(ByteBuffer buf) {
+        byte[] b = new byte[buf.remaining()];
+        buf.duplicate().get(b);
+        return b;
+    }
+
+    private static Converter array(org.apache.kafka.connect.data.Schema element, Schema avroElement) {
+        Converter item = compile(element, avroElement);
+        return v -> {
+            Collection<?> in = (Collection<?>) v;
+            List<Object> out = new ArrayList<>(in.size());
+            for (Object o : in) {
+                out.add(item.convert(o));
+            }
+            return out;
+        };
+    }
+
+    private static Converter map(org.apache.kafka.connect.data.Schema value, Schema avroValue) {
+        Converter values = compile(value, avroValue);
+        return v -> {
+            Map<?, ?> in = (Map<?, ?>) v;
+            Map<String, Object> out = new HashMap<>(in.size() * 2);
+            for (Map.Entry<?, ?> e : in.entrySet()) {
+                out.put(e.getKey().toString(), values.convert(e.getValue()));
+            }
+            return out;
+        };
+    }
+
+    private static Converter entries(org.apache.kafka.connect.data.Schema connect, Schema entry) {
+        Converter key = compile(connect.keySchema(), entry.getField("key").schema());
+        Converter value = compile(connect.valueSchema(), entry.getField("value").schema());
+        return v -> {
+            Map<?, ?> in = (Map<?, ?>) v;
+            List<Object> out = new ArrayList<>(in.size());
+            for (Map.Entry<?, ?> e : in.entrySet()) {
+                GenericData.Record r = new GenericData.Record(entry);
+                r.put(0, key.convert(e.getKey()));
+                r.put(1, value.convert(e.getValue()));
+                out.add(r);
+            }
+            return out;
+        };
+    }
+
+    private static Converter record(org.apache.kafka.connect.data.Schema connect, Schema avro) {
+        List<Field> fields = connect.fields();
+        Converter[] converters = new Converter[fields.size()];
+        String[] names = new String[fields.size()];
+        for (int i = 0; i < converters.length; i++) {
+            Field f = fields.get(i);
+            converters[i] = compile(f.schema(), avro.getFields().get(i).schema());
+            names[i] = f.name();
+        }
+        return v -> {
+            GenericData.Record out = new GenericData.Record(avro);
+            if (v instanceof Struct struct) {
+                for (int i = 0; i < converters.length; i++) {
+                    out.put(i, converters[i].convert(struct.get(fields.get(i))));
+                }
+            } else {
+                Map<?, ?> map = (Map<?, ?>) v;
+                for (int i = 0; i < converters.length; i++) {
+                    out.put(i, converters[i].convert(map.get(names[i])));
+                }
+            }
+            return out;
+        };
+    }
+}

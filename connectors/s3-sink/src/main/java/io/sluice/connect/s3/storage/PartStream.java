@@ -1,0 +1,135 @@
+package io.sluice.connect.s3.storage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.parquet.io.PositionOutputStream;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * An object written as a multipart upload, one part at a time: bytes are buffered until a part is full and then
+ * sent, so an open file never holds more than one part in memory. Nothing is visible in the bucket until the upload
+ * is completed ({@link #finish} then {@link S3Storage#complete}); an abandoned upload leaves no object.
+ */
+public final class PartStream extends PositionOutputStream {
+
+    private final S3Storage storage;
+    private final String key;
+    private final Map<String, String> metadata;
+    private final int partSize;
+    private final List<CompletedPart> parts = new ArrayList<>();
+    private byte[] buffer = new byte[8192];
+    private int buffered;
+    private long uploaded;
+    private String uploadId;
+    private RuntimeException failure;
+
+    public PartStream(S3Storage storage, String key, Map<String, String> metadata, int partSize) {
+        this.storage = storage;
+        this.key = key;
+        this.metadata = metadata;
+        this.partSize = partSize;
+    }
+
+    @Override
+    public long getPos() {
+        return uploaded + buffered;
+    }
+
+    /** Bytes held in memory, not yet sent. */
+    public long bufferedBytes() {
+        return buffered;
+    }
+
+    public long uploadedBytes() {
+        return uploaded;
+    }
+
+    @Override
+    public void write(int b) {
+        ensureRoom(1);
+        buffer[buffered++] = (byte) b;
+        sendIfFull();
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        while (len > 0) {
+            int n = failure == null ? Math.min(len, partSize - buffered) : len;
+            ensureRoom(n);
+            System.arraycopy(b, off, buffer, buffered, n);
+            buffered += n;
+            off += n;
+            len -= n;
+            sendIfFull();
+        }
+    }
+
+    private void ensureRoom(int n) {
+        if (buffered + n > buffer.length) {
+            int cap = failure == null ? partSize : Integer.MAX_VALUE - 16;
+            buffer = Arrays.copyOf(buffer, Math.min(cap, Math.max(buffered + n, buffer.length * 2)));
+        }
+    }
+
+    /**
+     * Sends a full part. A failure (after the SDK's retries) is not thrown from here: the Parquet writer is in the
+     * middle of a row group and must not see it. The bytes stay buffered, the part grows, and {@link #finish}
+     * sends it or throws.
+     */
+    private void sendIfFull() {
+        if (buffered >= partSize) {
+            try {
+                send();
+                failure = null;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+    }
+
+    private void send() {
+        if (uploadId == null) {
+            uploadId = storage.createUpload(key, metadata);
+        }
+        parts.add(storage.uploadPart(key, uploadId, parts.size() + 1, buffer, buffered));
+        uploaded += buffered;
+        buffered = 0;
+    }
+
+    /** Sends the last part; the upload then waits for {@link S3Storage#complete} with {@link #parts()}. */
+    public String finish() {
+        if (buffered > 0 || parts.isEmpty()) {
+            send();
+        }
+        buffer = new byte[0];
+        return uploadId;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String uploadId() {
+        return uploadId;
+    }
+
+    public List<CompletedPart> parts() {
+        return parts;
+    }
+
+    /** Drops what was buffered and the upload, if one was started. */
+    public void abort() {
+        buffer = new byte[0];
+        buffered = 0;
+        if (uploadId != null) {
+            storage.abort(key, uploadId);
+        }
+    }
+
+    @Override
+    public void close() {
+        // The Parquet writer closes its stream after the footer; the upload is completed by the committer.
+    }
+}

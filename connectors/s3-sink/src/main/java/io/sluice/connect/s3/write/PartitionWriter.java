@@ -1,0 +1,311 @@
+package io.sluice.connect.s3.write;
+
+import io.sluice.connect.s3.avro.SchemaInference;
+import io.sluice.connect.s3.storage.PartStream;
+import io.sluice.connect.s3.storage.S3Storage;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaProjector;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one Kafka partition: its open files (one per directory), their rotation, and the exactly-once commit.
+ *
+ * <p>Commit of files: their last parts are sent, then the partition's {@link OffsetIndex} is rewritten with them
+ * (conditionally on its entity tag, which fences a zombie), then the uploads are completed. Recovery (when the
+ * partition is opened, or after a failure) aborts the uploads of listed files whose object does not exist, keeps the
+ * others, bumps the epoch, and rewinds the consumer to the index's committed offset; records already in a kept
+ * object are skipped. So every offset lands in exactly one object whatever rotated the files.
+ */
+final class PartitionWriter {
+
+    static final String ATTEMPT_METADATA = "sluice-attempt";
+    private static final Logger log = LoggerFactory.getLogger(PartitionWriter.class);
+
+    private final TopicPartition tp;
+    private final WriterContext ctx;
+    private final String indexKey;
+    private final Map<String, OpenFile> files = new LinkedHashMap<>();
+    /** Files finished but not yet committed because S3 failed; retried first on the next put. */
+    private final List<OpenFile> failed = new ArrayList<>();
+    private OffsetIndex index = OffsetIndex.EMPTY;
+    private String indexEtag;
+    private boolean recovered;
+    /** The last offset held by an object listed at recovery: only records up to it can be replays. */
+    private long replayEnd = -1;
+    /** Set when another task took the partition over: nothing more is written or committed for it here. */
+    private boolean fenced;
+    /** The next offset to write; -1 until known. */
+    private long nextOffset = -1;
+
+    PartitionWriter(TopicPartition tp, WriterContext ctx) {
+        this.tp = tp;
+        this.ctx = ctx;
+        this.indexKey = ctx.topicsDir() + "/" + tp.topic() + "/_sluice/" + tp.partition() + ".json";
+    }
+
+    TopicPartition partition() {
+        return tp;
+    }
+
+    /** Reads the index, settles the uploads it lists, takes the partition over, and rewinds to its offset. */
+    void recover() {
+        for (OpenFile f : files.values()) {
+            f.abandon();
+        }
+        files.clear();
+        for (OpenFile f : failed) {
+            f.abandon();
+        }
+        failed.clear();
+        for (int attempt = 1; ; attempt++) {
+            S3Storage.Versioned stored = ctx.storage().get(indexKey);
+            OffsetIndex read = stored == null ? OffsetIndex.EMPTY : OffsetIndex.parse(stored.bytes());
+            List<OffsetIndex.Entry> kept = new ArrayList<>();
+            for (OffsetIndex.Entry e : read.files()) {
+                if (e.upload() != null) {
+                    ctx.storage().abort(e.key(), e.upload());
+                }
+                Map<String, String> meta = ctx.storage().metadata(e.key());
+                if (meta != null && e.attempt().equals(meta.get(ATTEMPT_METADATA))) {
+                    kept.add(e);
+                }
+            }
+            OffsetIndex next = new OffsetIndex(read.epoch() + 1, read.committed(), kept);
+            try {
+                indexEtag = ctx.storage().putIfUnchanged(indexKey, next.toJson(),
+                        stored == null ? null : stored.etag());
+                index = next;
+                break;
+            } catch (S3Storage.Fenced e) {
+                if (attempt == 3) {
+                    throw new ConnectException("Could not take over " + tp + ": its offset index " + indexKey
+                            + " keeps changing. Is another connector writing the same topic to the same bucket and "
+                            + "topics.dir?");
+                }
+            }
+        }
+        recovered = true;
+        replayEnd = index.files().stream().mapToLong(OffsetIndex.Entry::end).max().orElse(-1);
+        if (index.committed() >= 0) {
+            nextOffset = index.committed();
+            ctx.rewind(tp, nextOffset);
+        }
+        log.info("{}: recovered at offset {} (epoch {}, {} objects beyond it)", tp, index.committed(), index.epoch(),
+                index.files().size());
+    }
+
+    /** Writes one record, committing the files it rotates. */
+    void write(SinkRecord record) {
+        long offset = record.kafkaOffset();
+        if (fenced || nextOffset >= 0 && offset < nextOffset) {
+            return; // lost to another task, or replayed below what is already written
+        }
+        if (!recovered) {
+            recover();
+            if (nextOffset >= 0 && offset < nextOffset) {
+                return;
+            }
+        }
+        try {
+            place(record, offset);
+        } catch (DataException | ClassCastException | IllegalArgumentException e) {
+            ctx.badRecord(record, e);
+        }
+        nextOffset = offset + 1;
+    }
+
+    private void place(SinkRecord record, long offset) {
+        Object value = record.value();
+        if (value == null && !ctx.writeNulls()) {
+            if (ctx.failOnNull()) {
+                throw new ConnectException("Record " + tp + "@" + offset + " has a null value (a tombstone). Set "
+                        + "behavior.on.null.values to ignore or write to accept tombstones.");
+            }
+            ctx.metrics().recordsSkipped.incrementAndGet();
+            return;
+        }
+        String path = ctx.partitioner().path(record);
+        if (offset <= replayEnd && index.find(path, offset, ctx.partitioner().deterministic()) != null) {
+            return; // already in an object written before a restart
+        }
+        OpenFile file = files.get(path);
+        Schema schema = file == null ? null : file.schema;
+        Object row = value;
+        boolean rotate = false;
+        if (record.valueSchema() != null) {
+            Schema incoming = record.valueSchema();
+            if (schema == null) {
+                schema = incoming;
+            } else if (incoming != schema && !incoming.equals(schema)) {
+                Schema target = ctx.evolve(schema, incoming);
+                if (target == schema) {
+                    row = value == null ? null : SchemaProjector.project(incoming, value, schema);
+                } else {
+                    schema = incoming;
+                    rotate = true;
+                }
+            }
+        } else if (value != null) {
+            if (schema == null || !SchemaInference.fits(schema, value)) {
+                Schema inferred = SchemaInference.infer(value);
+                Schema merged = schema == null ? null : SchemaInference.merge(schema, inferred);
+                rotate = schema != null;
+                schema = merged != null ? merged : inferred;
+            }
+        } else if (schema == null) {
+            schema = org.apache.kafka.connect.data.SchemaBuilder.struct().optional().build();
+        }
+        OpenFile.RowFormat format = ctx.formats().of(schema);
+        var avroRow = ctx.formats().row(format, row, record);
+        long time = ctx.rotateIntervalMs() > 0 ? ctx.recordTime(record) : 0L;
+        if (file != null && (rotate || ctx.rotateIntervalMs() > 0 && time - file.firstRecordTime
+                >= ctx.rotateIntervalMs())) {
+            commit(List.of(file));
+            file = null;
+        }
+        if (file == null) {
+            file = open(path, offset, schema, format, time);
+        }
+        file.write(avroRow, offset);
+        ctx.metrics().recordsWritten.incrementAndGet();
+        if (file.records >= ctx.flushSize() || ctx.rotateSizeBytes() > 0 && file.dataSize() >= ctx.rotateSizeBytes()) {
+            commit(List.of(file));
+        }
+    }
+
+    private OpenFile open(String path, long offset, Schema schema, OpenFile.RowFormat format, long time) {
+        String key = ctx.topicsDir() + "/" + tp.topic() + "/" + path + "/" + tp.topic() + "+" + tp.partition() + "+"
+                + String.format("%010d", offset) + ctx.extension();
+        OpenFile file = new OpenFile(ctx.storage(), path, key, UUID.randomUUID().toString(), offset, schema, format,
+                time, System.currentTimeMillis(), ctx.settings(), ctx.partSize());
+        files.put(path, file);
+        return file;
+    }
+
+    /** Commits every open file for which {@code due} holds. */
+    void commitWhere(java.util.function.Predicate<OpenFile> due) {
+        List<OpenFile> ready = files.values().stream().filter(due).toList();
+        if (!ready.isEmpty()) {
+            commit(ready);
+        }
+    }
+
+    Collection<OpenFile> openFiles() {
+        return files.values();
+    }
+
+    /** Retries the commits S3 failed before; false while they still fail. */
+    boolean retryFailed() {
+        if (failed.isEmpty()) {
+            return true;
+        }
+        List<OpenFile> retry = new ArrayList<>(failed);
+        failed.clear();
+        return complete(retry);
+    }
+
+    /** Whether the partition should not be consumed for now: commits are failing, or the partition was lost. */
+    boolean blocked() {
+        return fenced || !failed.isEmpty();
+    }
+
+    private void commit(List<OpenFile> ready) {
+        for (OpenFile f : ready) {
+            files.remove(f.path);
+        }
+        complete(ready);
+    }
+
+    /** Lists the files in the index, then completes their uploads; on an S3 failure keeps them for a retry. */
+    private boolean complete(List<OpenFile> ready) {
+        try {
+            List<OffsetIndex.Entry> entries = new ArrayList<>(ready.size());
+            List<PartStream> streams = new ArrayList<>(ready.size());
+            for (OpenFile f : ready) {
+                PartStream out = f.finish();
+                streams.add(out);
+                entries.add(f.entry(out.uploadId()));
+            }
+            OffsetIndex next = index.with(index.epoch(), durableOffset(ready), entries);
+            indexEtag = ctx.storage().putIfUnchanged(indexKey, next.toJson(), indexEtag);
+            index = next;
+            for (PartStream out : streams) {
+                ctx.storage().complete(out.key(), out.uploadId(), out.parts());
+                ctx.metrics().filesCommitted.incrementAndGet();
+                ctx.metrics().bytesWritten.addAndGet(out.getPos());
+            }
+            return true;
+        } catch (S3Storage.Fenced e) {
+            log.error("{}: another task has taken this partition over (its offset index {} changed): this task "
+                    + "drops its unwritten files and stops writing the partition until it is assigned again. If this "
+                    + "repeats, check that no other connector writes the same topic to the same bucket and "
+                    + "topics.dir.", tp, indexKey);
+            for (OpenFile f : ready) {
+                f.abandon();
+            }
+            close();
+            fenced = true;
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("{}: committing {} files failed, will retry: {}", tp, ready.size(), e.toString());
+            failed.addAll(ready);
+            return false;
+        }
+    }
+
+    /**
+     * The first offset not yet in a completed object: the start of the oldest open or uncommitted file, else the
+     * next offset to write. {@code committing} files count as open: their uploads complete only after the index
+     * write that uses this value.
+     */
+    private long durableOffset(List<OpenFile> committing) {
+        long min = nextOffset;
+        for (OpenFile f : files.values()) {
+            min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
+        }
+        for (OpenFile f : failed) {
+            min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
+        }
+        for (OpenFile f : committing) {
+            min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
+        }
+        return min;
+    }
+
+    /** The offset to commit to Kafka, or -1 if nothing is known yet. */
+    long committableOffset() {
+        return fenced ? -1 : durableOffset(List.of());
+    }
+
+    /** Gives up everything not committed (the partition was revoked or the task stops). */
+    void close() {
+        for (OpenFile f : files.values()) {
+            f.abandon();
+        }
+        files.clear();
+        for (OpenFile f : failed) {
+            f.abandon();
+        }
+        failed.clear();
+    }
+
+    long memory() {
+        long sum = 0;
+        for (OpenFile f : files.values()) {
+            sum += f.memory();
+        }
+        return sum;
+    }
+
+}

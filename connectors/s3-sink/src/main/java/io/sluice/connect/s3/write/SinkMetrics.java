@@ -1,0 +1,56 @@
+package io.sluice.connect.s3.write;
+
+import java.util.LinkedHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.PluginMetrics;
+
+/**
+ * The task's counters, published in the worker's plugin metrics (Kafka 4.1+, KIP-877) when there is a registry:
+ * records and bytes written, files committed, open files, buffered bytes, skipped records, S3 retries.
+ */
+public final class SinkMetrics {
+
+    final AtomicLong recordsWritten = new AtomicLong();
+    final AtomicLong bytesWritten = new AtomicLong();
+    final AtomicLong filesCommitted = new AtomicLong();
+    final AtomicLong recordsSkipped = new AtomicLong();
+    final AtomicLong recordsReported = new AtomicLong();
+
+    public long recordsWritten() {
+        return recordsWritten.get();
+    }
+
+    public long filesCommitted() {
+        return filesCommitted.get();
+    }
+
+    public long recordsSkipped() {
+        return recordsSkipped.get();
+    }
+
+    /** Registers the gauges; {@code openFiles}, {@code buffered} and {@code retries} are read when sampled. */
+    public void register(PluginMetrics registry, LongSupplier openFiles, LongSupplier buffered, LongSupplier retries) {
+        if (registry == null) {
+            return;
+        }
+        gauge(registry, "records-written-total", "Records written to Parquet objects.", recordsWritten::get);
+        gauge(registry, "bytes-written-total", "Bytes of committed Parquet objects.", bytesWritten::get);
+        gauge(registry, "files-committed-total", "Parquet objects committed (uploads completed).",
+                filesCommitted::get);
+        gauge(registry, "records-skipped-total", "Null-valued records ignored (behavior.on.null.values=ignore).",
+                recordsSkipped::get);
+        gauge(registry, "records-reported-total", "Bad records sent to the errant record reporter.",
+                recordsReported::get);
+        gauge(registry, "open-files", "Parquet files open in this task.", openFiles);
+        gauge(registry, "buffered-bytes", "Heap held by open files (row groups and parts not yet uploaded).",
+                buffered);
+        gauge(registry, "s3-retries-total", "S3 requests retried after throttling, 5xx or I/O errors.", retries);
+    }
+
+    private static void gauge(PluginMetrics registry, String name, String doc, LongSupplier value) {
+        registry.addMetric(registry.metricName(name, doc, new LinkedHashMap<>()),
+                (Gauge<Long>) (config, now) -> value.getAsLong());
+    }
+}

@@ -1,0 +1,147 @@
+package io.sluice.connect.s3.write;
+
+import io.sluice.connect.s3.S3SinkConfig;
+import io.sluice.connect.s3.parquet.ParquetFiles;
+import io.sluice.connect.s3.partition.Partitioner;
+import io.sluice.connect.s3.partition.TimestampExtractor;
+import io.sluice.connect.s3.storage.S3Storage;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+/** What every partition writer of a task shares: settings, the bucket, the partitioner, the worker's context. */
+final class WriterContext {
+
+    private final S3SinkConfig config;
+    private final S3Storage storage;
+    private final SinkTaskContext task;
+    private final Partitioner partitioner;
+    private final TimestampExtractor extractor;
+    private final RowFormats formats;
+    private final SinkMetrics metrics;
+    private final ParquetFiles.Settings settings;
+    private final String extension;
+    private final String topicsDir;
+    private final String compatibility;
+    private final String nulls;
+
+    WriterContext(S3SinkConfig config, S3Storage storage, SinkTaskContext task, SinkMetrics metrics) {
+        this.config = config;
+        this.storage = storage;
+        this.task = task;
+        this.partitioner = config.partitioner();
+        this.extractor = config.timestampExtractor();
+        this.formats = new RowFormats(config.metadataFields());
+        this.metrics = metrics;
+        this.settings = new ParquetFiles.Settings(config.codec(), config.blockSize(), config.pageSize());
+        this.extension = ParquetFiles.extension(config.codec());
+        this.topicsDir = config.topicsDir();
+        this.compatibility = config.schemaCompatibility();
+        this.nulls = config.nullValues();
+    }
+
+    S3Storage storage() {
+        return storage;
+    }
+
+    Partitioner partitioner() {
+        return partitioner;
+    }
+
+    RowFormats formats() {
+        return formats;
+    }
+
+    SinkMetrics metrics() {
+        return metrics;
+    }
+
+    ParquetFiles.Settings settings() {
+        return settings;
+    }
+
+    String extension() {
+        return extension;
+    }
+
+    String topicsDir() {
+        return topicsDir;
+    }
+
+    int partSize() {
+        return config.partSize();
+    }
+
+    int flushSize() {
+        return config.flushSize();
+    }
+
+    long rotateIntervalMs() {
+        return config.rotateIntervalMs();
+    }
+
+    long rotateSizeBytes() {
+        return config.rotateSizeBytes();
+    }
+
+    long recordTime(SinkRecord record) {
+        return extractor.extract(record);
+    }
+
+    boolean writeNulls() {
+        return nulls.equals("write");
+    }
+
+    boolean failOnNull() {
+        return nulls.equals("fail");
+    }
+
+    void rewind(TopicPartition tp, long offset) {
+        task.offset(tp, offset);
+    }
+
+    /**
+     * The schema a file continues with when a record of {@code incoming} meets a file of {@code current}: the
+     * current one (the record is projected to it) or the incoming one (a new file starts).
+     */
+    Schema evolve(Schema current, Schema incoming) {
+        Integer cv = current.version();
+        Integer iv = incoming.version();
+        if (compatibility.equals("none") || cv == null || iv == null || !sameName(current, incoming)) {
+            return incoming;
+        }
+        boolean older = iv < cv;
+        boolean newer = iv > cv;
+        return switch (compatibility) {
+            case "forward" -> newer ? current : incoming;
+            default -> older ? current : incoming;
+        };
+    }
+
+    private static boolean sameName(Schema a, Schema b) {
+        return a.name() == null ? b.name() == null : a.name().equals(b.name());
+    }
+
+    /** A record that cannot be written: to the worker's errant record reporter (DLQ) if there is one, else fail. */
+    void badRecord(SinkRecord record, RuntimeException e) {
+        ErrantRecordReporter reporter = errantReporter();
+        if (reporter == null) {
+            throw new ConnectException("Record " + record.topic() + "-" + record.kafkaPartition() + "@"
+                    + record.kafkaOffset() + " cannot be written: " + e.getMessage() + ". Set errors.tolerance=all "
+                    + "(and errors.deadletterqueue.topic.name) to route such records instead of failing.", e);
+        }
+        reporter.report(record, e);
+        metrics.recordsReported.incrementAndGet();
+    }
+
+    private ErrantRecordReporter errantReporter() {
+        try {
+            return task.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package io.sluice.connect.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.connect.testkit.Wait;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema.Field;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The sink task against a real S3 API server: a task that dies without closing, and a zombie that keeps writing
+ * after its partition moved, still leave every offset in exactly one object, read back with parquet-avro's reader.
+ */
+class ExactlyOnceIT {
+
+    private static final long HOUR = 3_600_000L;
+    private static final long BASE = 1_795_000_000_000L - 1_795_000_000_000L % HOUR;
+    private static final Schema ADDRESS = SchemaBuilder.struct().name("Address")
+            .field("city", Schema.STRING_SCHEMA).build();
+    private static final Schema VALUE = SchemaBuilder.struct().name("shop.Order").version(1)
+            .field("id", Schema.INT64_SCHEMA)
+            .field("amount", Decimal.builder(2).parameter("connect.decimal.precision", "12").build())
+            .field("created", Timestamp.SCHEMA)
+            .field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+            .field("ship", ADDRESS)
+            .field("bill", SchemaBuilder.struct().name("Address").field("city", Schema.STRING_SCHEMA)
+                    .field("zip", Schema.OPTIONAL_STRING_SCHEMA).optional().build())
+            .field("lines", SchemaBuilder.array(SchemaBuilder.struct().field("sku", Schema.STRING_SCHEMA)
+                    .field("qty", Schema.INT32_SCHEMA).build()).build())
+            .field("attrs", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA).build())
+            .build();
+
+    private static S3ProxyServer s3;
+    private static S3Client client;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3 = new S3ProxyServer();
+        client = s3.client();
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        client.close();
+        s3.close();
+    }
+
+    private static Map<String, String> props(String bucket, int flushSize) {
+        if (!client.listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket))) {
+            client.createBucket(b -> b.bucket(bucket));
+        }
+        Map<String, String> props = s3.sinkProps(bucket);
+        props.put("partitioner.class", "io.confluent.connect.storage.partitioner.HourlyPartitioner");
+        props.put("timestamp.extractor", "RecordField");
+        props.put("timestamp.field", "created");
+        props.put("flush.size", Integer.toString(flushSize));
+        props.put("kafka.metadata.fields", "partition,offset");
+        return props;
+    }
+
+    /** Order {@code offset}: its hour cycles through three, so three files of a partition are open at once. */
+    private static SinkRecord record(int partition, long offset) {
+        Struct value = new Struct(VALUE)
+                .put("id", partition * 1_000_000L + offset)
+                .put("amount", new BigDecimal(offset).movePointLeft(2))
+                .put("created", new java.util.Date(BASE + (offset % 3) * HOUR + offset))
+                .put("tags", List.of("t" + offset % 5))
+                .put("ship", new Struct(ADDRESS).put("city", "c" + offset % 7))
+                .put("bill", null)
+                .put("lines", List.of(new Struct(VALUE.field("lines").schema().valueSchema()).put("sku", "s" + offset)
+                        .put("qty", (int) offset % 4)))
+                .put("attrs", Map.of("k", (int) offset));
+        return new SinkRecord("orders", partition, null, null, VALUE, value, offset);
+    }
+
+    private static List<SinkRecord> records(int partition, long from, long to) {
+        List<SinkRecord> out = new ArrayList<>();
+        for (long o = from; o < to; o++) {
+            out.add(record(partition, o));
+        }
+        return out;
+    }
+
+    private static S3ParquetSinkTask start(Map<String, String> props, RecordingContext context,
+            Set<TopicPartition> partitions) {
+        S3ParquetSinkTask task = new S3ParquetSinkTask();
+        task.initialize(context);
+        task.start(props);
+        task.open(partitions);
+        return task;
+    }
+
+    /** Offsets found in the bucket's objects, per partition, with how many times each appears. */
+    private static Map<Integer, Map<Long, Integer>> offsetsInBucket(String bucket) {
+        Map<Integer, Map<Long, Integer>> seen = new TreeMap<>();
+        ParquetObjects.read(client, bucket, "topics/orders/").values().forEach(rows -> rows.forEach(r ->
+                seen.computeIfAbsent((Integer) r.get("_kafka_partition"), p -> new TreeMap<>())
+                        .merge((Long) r.get("_kafka_offset"), 1, Integer::sum)));
+        return seen;
+    }
+
+    private static void assertExactlyOnce(String bucket, Map<Integer, Long> ends) {
+        Map<Integer, Map<Long, Integer>> seen = offsetsInBucket(bucket);
+        for (Map.Entry<Integer, Long> e : ends.entrySet()) {
+            Map<Long, Integer> counts = seen.getOrDefault(e.getKey(), Map.of());
+            List<Long> duplicated = counts.entrySet().stream().filter(c -> c.getValue() > 1).map(Map.Entry::getKey)
+                    .toList();
+            List<Long> missing = new ArrayList<>();
+            for (long o = 0; o < e.getValue(); o++) {
+                if (!counts.containsKey(o)) {
+                    missing.add(o);
+                }
+            }
+            assertThat(duplicated).as("offsets of partition %s written twice", e.getKey()).isEmpty();
+            assertThat(missing).as("offsets of partition %s never written", e.getKey()).isEmpty();
+            assertThat(counts).hasSize(e.getValue().intValue());
+        }
+    }
+
+    @Test
+    void aTaskKilledMidStreamAndReplacedWithOtherRotationLeavesEveryOffsetOnce() {
+        String bucket = "killed";
+        Set<TopicPartition> tps = Set.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1));
+        RecordingContext first = new RecordingContext(tps, false);
+        S3ParquetSinkTask a = start(props(bucket, 70), first, tps);
+        for (int p = 0; p < 2; p++) {
+            for (long o = 0; o < 500; o += 100) {
+                a.put(records(p, o, o + 100));
+            }
+        }
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committedByA = a.preCommit(Map.of());
+        // Killed: no close, no stop. Its open files were never completed, so nothing of them is visible.
+        Map<Integer, Map<Long, Integer>> afterA = offsetsInBucket(bucket);
+        assertThat(afterA.get(0)).isNotEmpty().hasSizeLessThan(500);
+
+        // The replacement rotates differently (smaller files, and by wall clock after every put).
+        Map<String, String> props = props(bucket, 50);
+        props.put("rotate.schedule.interval.ms", "1");
+        RecordingContext second = new RecordingContext(tps, false);
+        S3ParquetSinkTask b = start(props, second, tps);
+        for (TopicPartition tp : tps) {
+            long from = second.rewinds.get(tp);
+            assertThat(from).isLessThanOrEqualTo(committedByA.get(tp).offset());
+            for (long o = from; o < 500; o += 37) {
+                b.put(records(tp.partition(), o, Math.min(500, o + 37)));
+            }
+        }
+        // Scheduled rotation commits the last files once they are a millisecond old, as idle partitions get.
+        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+            b.put(List.of());
+            return b.preCommit(Map.of()).values().stream().allMatch(o -> o.offset() == 500);
+        });
+        b.stop();
+        assertExactlyOnce(bucket, Map.of(0, 500L, 1, 500L));
+    }
+
+    @Test
+    void aZombieThatKeepsWritingAfterItsPartitionMovedIsFenced() {
+        String bucket = "zombie";
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext zombieContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask zombie = start(props(bucket, 30), zombieContext, Set.of(tp));
+        zombie.put(records(0, 0, 150));
+
+        RecordingContext ownerContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask owner = start(props(bucket, 30), ownerContext, Set.of(tp));
+        long from = ownerContext.rewinds.get(tp);
+
+        zombie.put(records(0, 150, 400)); // its next commit meets the new owner's index and fails
+        assertThat(zombieContext.paused).containsExactly(tp);
+        assertThat(zombie.preCommit(Map.of())).doesNotContainKey(tp);
+
+        owner.put(records(0, from, 400));
+        Map<String, String> flush = props(bucket, 30);
+        owner.stop();
+        flush.put("rotate.schedule.interval.ms", "1");
+        RecordingContext lastContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask last = start(flush, lastContext, Set.of(tp));
+        last.put(records(0, lastContext.rewinds.get(tp), 400));
+        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+            last.put(List.of());
+            return last.preCommit(Map.of()).get(tp).offset() == 400;
+        });
+        last.stop();
+        zombie.stop();
+        assertExactlyOnce(bucket, Map.of(0, 400L));
+    }
+
+    @Test
+    void valuesAndLogicalTypesSurviveTheRoundTrip() {
+        String bucket = "values";
+        TopicPartition tp = new TopicPartition("orders", 0);
+        Map<String, String> props = props(bucket, 1000);
+        props.put("parquet.codec", "zstd");
+        props.put("flush.size", "3");
+        S3ParquetSinkTask task = start(props, new RecordingContext(Set.of(tp), false), Set.of(tp));
+        task.put(records(0, 0, 9));
+        task.stop();
+
+        Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, bucket, "topics/orders/");
+        assertThat(objects.keySet()).allMatch(k -> k.matches("topics/orders/year=\\d{4}/month=\\d\\d/day=\\d\\d/"
+                + "hour=\\d\\d/orders\\+0\\+\\d{10}\\.zstd\\.parquet"));
+        Map<Long, GenericRecord> byOffset = new HashMap<>();
+        objects.values().forEach(rows -> rows.forEach(r -> byOffset.put((Long) r.get("_kafka_offset"), r)));
+        assertThat(byOffset).hasSize(9);
+        GenericRecord r = byOffset.get(7L);
+        assertThat(r.get("id")).isEqualTo(7L);
+        Field amount = r.getSchema().getField("amount");
+        assertThat(amount.schema().getLogicalType()).isEqualTo(LogicalTypes.decimal(12, 2));
+        assertThat(new BigDecimal(new java.math.BigInteger(bytes(r.get("amount"))), 2)).isEqualByComparingTo("0.07");
+        assertThat(r.getSchema().getField("created").schema().getLogicalType())
+                .isEqualTo(LogicalTypes.timestampMillis());
+        assertThat(r.get("created")).isEqualTo(BASE + HOUR + 7);
+        assertThat(((GenericRecord) r.get("ship")).get("city").toString()).isEqualTo("c0");
+        assertThat(r.get("bill")).isNull();
+        // Two records named Address with different shapes: the second one gets a name of its own.
+        assertThat(r.getSchema().getField("bill").schema().getTypes().get(1).getFullName())
+                .isNotEqualTo(r.getSchema().getField("ship").schema().getFullName());
+        GenericRecord line = (GenericRecord) ((List<?>) r.get("lines")).get(0);
+        assertThat(line.get("sku").toString()).isEqualTo("s7");
+        assertThat(List.copyOf(((Map<?, ?>) r.get("attrs")).values())).isEqualTo(List.of(7));
+        String path = objects.keySet().stream().filter(k -> k.contains("+0000000001.")).findFirst().orElseThrow();
+        assertThat(path).contains("hour=" + String.format("%02d",
+                java.time.Instant.ofEpochMilli(BASE + HOUR).atZone(java.time.ZoneOffset.UTC).getHour()));
+    }
+
+    private static byte[] bytes(Object buffer) {
+        java.nio.ByteBuffer b = ((java.nio.ByteBuffer) buffer).duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,81 @@
+package io.sluice.connect.s3;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+/** A sink task context that records what the task asks of the worker: rewinds, pauses, errant records. */
+final class RecordingContext implements SinkTaskContext {
+
+    final Map<TopicPartition, Long> rewinds = new HashMap<>();
+    final Set<TopicPartition> paused = new HashSet<>();
+    final List<SinkRecord> errant = new java.util.ArrayList<>();
+    private final Set<TopicPartition> assignment;
+    private final boolean withReporter;
+
+    RecordingContext(Set<TopicPartition> assignment, boolean withReporter) {
+        this.assignment = assignment;
+        this.withReporter = withReporter;
+    }
+
+    @Override
+    public Map<String, String> configs() {
+        return Map.of();
+    }
+
+    @Override
+    public void offset(Map<TopicPartition, Long> offsets) {
+        rewinds.putAll(offsets);
+    }
+
+    @Override
+    public void offset(TopicPartition tp, long offset) {
+        rewinds.put(tp, offset);
+    }
+
+    @Override
+    public void timeout(long timeoutMs) {
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return assignment;
+    }
+
+    @Override
+    public void pause(TopicPartition... partitions) {
+        paused.addAll(List.of(partitions));
+    }
+
+    @Override
+    public void resume(TopicPartition... partitions) {
+        List.of(partitions).forEach(paused::remove);
+    }
+
+    @Override
+    public void requestCommit() {
+    }
+
+    @Override
+    public ErrantRecordReporter errantRecordReporter() {
+        if (!withReporter) {
+            return null;
+        }
+        return (record, error) -> {
+            errant.add(record);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        };
+    }
+
+    @Override
+    public PluginMetrics pluginMetrics() {
+        return null;
+    }
+}
