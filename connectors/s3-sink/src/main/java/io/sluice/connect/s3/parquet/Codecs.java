@@ -117,7 +117,22 @@ public final class Codecs implements CompressionCodecFactory {
         }
     }
 
-    private static final class Unblock implements BytesInputDecompressor {
+    /** Decompressors work on byte arrays; the buffer form copies through them (only readers use it). */
+    private abstract static class Decoder implements BytesInputDecompressor {
+        @Override
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+                throws IOException {
+            byte[] in = new byte[compressedSize];
+            input.get(in);
+            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteArray());
+        }
+
+        @Override
+        public void release() {
+        }
+    }
+
+    private static final class Unblock extends Decoder {
         private final Decompressor decompressor;
 
         Unblock(Decompressor decompressor) {
@@ -136,32 +151,16 @@ public final class Codecs implements CompressionCodecFactory {
         }
 
         @Override
-        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
-                throws IOException {
-            byte[] in = new byte[compressedSize];
-            input.get(in);
-            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteArray());
-        }
-
-        @Override
         public void release() {
         }
     }
 
-    private static final class Gunzip implements BytesInputDecompressor {
+    private static final class Gunzip extends Decoder {
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
             try (InputStream in = new GZIPInputStream(bytes.toInputStream())) {
                 return BytesInput.from(in.readNBytes(uncompressedSize));
             }
-        }
-
-        @Override
-        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
-                throws IOException {
-            byte[] in = new byte[compressedSize];
-            input.get(in);
-            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteArray());
         }
 
         @Override

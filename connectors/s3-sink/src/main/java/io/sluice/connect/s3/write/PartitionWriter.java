@@ -60,14 +60,7 @@ final class PartitionWriter {
 
     /** Reads the index, settles the uploads it lists, takes the partition over, and rewinds to its offset. */
     void recover() {
-        for (OpenFile f : files.values()) {
-            f.abandon();
-        }
-        files.clear();
-        for (OpenFile f : failed) {
-            f.abandon();
-        }
-        failed.clear();
+        close();
         for (int attempt = 1; ; attempt++) {
             S3Storage.Versioned stored = ctx.storage().get(indexKey);
             OffsetIndex read = stored == null ? OffsetIndex.EMPTY : OffsetIndex.parse(stored.bytes());
