@@ -95,31 +95,36 @@ class BundleZipIT {
     }
 
     @Test
-    void libHoldsNoWorkerJarAndNoClassTwice() throws IOException {
+    void libHoldsNoWorkerJarAndNoConflictingClass() throws IOException {
         List<Path> jars = Bundle.libJars();
         assertThat(jars).isNotEmpty();
         for (Path jar : jars) {
             String name = jar.getFileName().toString();
             assertThat(WORKER_JARS).as("lib/" + name).noneMatch(name::startsWith);
         }
+        // A class in two jars is a conflict when the copies differ (which one loads depends on jar order). Identical
+        // copies, like the fastutil classes Parquet shades into two of its own jars, are not.
         Map<String, String> owner = new HashMap<>();
-        List<String> duplicates = new ArrayList<>();
+        Map<String, Long> crcs = new HashMap<>();
+        List<String> conflicts = new ArrayList<>();
         for (Path jar : jars) {
             try (JarFile jf = new JarFile(jar.toFile())) {
                 Enumeration<JarEntry> entries = jf.entries();
                 while (entries.hasMoreElements()) {
-                    String entry = entries.nextElement().getName();
+                    JarEntry e = entries.nextElement();
+                    String entry = e.getName();
                     if (!entry.endsWith(".class") || entry.startsWith("META-INF/") || entry.endsWith("module-info.class")) {
                         continue;
                     }
                     String previous = owner.putIfAbsent(entry, jar.getFileName().toString());
-                    if (previous != null) {
-                        duplicates.add(entry + " in " + previous + " and " + jar.getFileName());
+                    Long crc = crcs.putIfAbsent(entry, e.getCrc());
+                    if (previous != null && crc != e.getCrc()) {
+                        conflicts.add(entry + " differs in " + previous + " and " + jar.getFileName());
                     }
                 }
             }
         }
-        assertThat(duplicates).isEmpty();
+        assertThat(conflicts).isEmpty();
     }
 
     @Test

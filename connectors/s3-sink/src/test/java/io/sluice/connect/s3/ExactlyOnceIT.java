@@ -2,6 +2,7 @@ package io.sluice.connect.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.connect.testkit.S3Server;
 import io.sluice.connect.testkit.Wait;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -49,12 +50,12 @@ class ExactlyOnceIT {
             .field("attrs", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA).build())
             .build();
 
-    private static S3ProxyServer s3;
+    private static S3Server s3;
     private static S3Client client;
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = new S3ProxyServer();
+        s3 = new S3Server();
         client = s3.client();
     }
 
@@ -65,9 +66,7 @@ class ExactlyOnceIT {
     }
 
     private static Map<String, String> props(String bucket, int flushSize) {
-        if (!client.listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket))) {
-            client.createBucket(b -> b.bucket(bucket));
-        }
+        s3.createBucket(bucket);
         Map<String, String> props = s3.sinkProps(bucket);
         props.put("partitioner.class", "io.confluent.connect.storage.partitioner.HourlyPartitioner");
         props.put("timestamp.extractor", "RecordField");

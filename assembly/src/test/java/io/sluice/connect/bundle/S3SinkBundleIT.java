@@ -1,0 +1,177 @@
+package io.sluice.connect.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.connect.testkit.ConnectCluster;
+import io.sluice.connect.testkit.ConnectClusterExtension;
+import io.sluice.connect.testkit.ConnectWorker;
+import io.sluice.connect.testkit.DuckDb;
+import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.Wait;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Parquet S3 sink from the zip on two real workers, writing to a real S3 API server, read back by DuckDB with
+ * Hive partitioning: a worker is killed with SIGKILL while it writes, and the objects still hold every Kafka offset
+ * exactly once, with the values and logical types the records carried.
+ */
+class S3SinkBundleIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(180);
+    private static final long HOUR = 3_600_000L;
+    private static final long BASE = 1_795_000_000_000L - 1_795_000_000_000L % HOUR;
+    private static final String SCHEMA = """
+            {"type":"struct","name":"shop.Order","fields":[
+              {"field":"id","type":"int64"},
+              {"field":"amount","type":"bytes","name":"org.apache.kafka.connect.data.Decimal",
+               "parameters":{"scale":"2","connect.decimal.precision":"10"}},
+              {"field":"created","type":"int64","name":"org.apache.kafka.connect.data.Timestamp"},
+              {"field":"customer","type":"struct","fields":[{"field":"email","type":"string"}]},
+              {"field":"lines","type":"array","items":{"type":"struct","fields":[
+                {"field":"sku","type":"string"},{"field":"qty","type":"int32"}]}}]}""";
+
+    @RegisterExtension
+    static final ConnectClusterExtension CLUSTER = new ConnectClusterExtension(b -> b
+            .kafkaVersion(System.getProperty("sluice.kafka.version")).workers(2).pluginPath(Bundle.pluginPath())
+            .workerProperty("plugin.discovery", "service_load")
+            .workerProperty("offset.flush.interval.ms", "1000"));
+
+    private static S3Server s3;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3 = new S3Server();
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        s3.close();
+    }
+
+    /** Order {@code id}: three hours interleave, so several files per partition are open when the worker dies. */
+    private static Map.Entry<String, String> order(long id) {
+        long created = BASE + (id % 3) * HOUR + id;
+        String payload = String.format("{\"id\":%d,\"amount\":%d.%02d,\"created\":%d,\"customer\":{\"email\":\"c%d@x.io\"},"
+                + "\"lines\":[{\"sku\":\"s%d\",\"qty\":%d}]}", id, id / 100, id % 100, created, id % 10, id, id % 4);
+        return Map.entry("k" + id, "{\"schema\":" + SCHEMA + ",\"payload\":" + payload + "}");
+    }
+
+    private static List<Map.Entry<String, String>> orders(long from, long to) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (long id = from; id < to; id++) {
+            out.add(order(id));
+        }
+        return out;
+    }
+
+    private static Map<String, String> sink(String bucket, String topic) {
+        Map<String, String> config = new HashMap<>(s3.sinkProps(bucket));
+        config.put("connector.class", "io.sluice.connect.s3.S3ParquetSinkConnector");
+        config.put("topics", topic);
+        config.put("tasks.max", "2");
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "true");
+        config.put("partitioner.class", "io.confluent.connect.storage.partitioner.HourlyPartitioner");
+        config.put("timestamp.extractor", "RecordField");
+        config.put("timestamp.field", "created");
+        config.put("timezone", "UTC");
+        config.put("flush.size", "100");
+        config.put("rotate.schedule.interval.ms", "2000");
+        config.put("kafka.metadata.fields", "partition,offset");
+        return config;
+    }
+
+    /** The bucket's objects of {@code topic}, copied to a fresh directory, as a DuckDB table expression. */
+    private static String table(String bucket, String topic) {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "sluice-s3-" + bucket);
+        deleteTree(dir);
+        s3.download(bucket, "topics/" + topic + "/", dir);
+        if (!Files.isDirectory(dir.resolve("topics/" + topic))) {
+            return null;
+        }
+        return "read_parquet(" + DuckDb.literal(dir + "/topics/" + topic + "/**/*.parquet")
+                + ", hive_partitioning = true)";
+    }
+
+    private static long count(String bucket, String topic) {
+        String table = table(bucket, topic);
+        return table == null ? 0 : DuckDb.query("SELECT count(*) AS n FROM " + table).get(0).get("n").asLong();
+    }
+
+    @Test
+    void everyOffsetOnceAcrossAWorkerKillReadBackByDuckDb() throws Exception {
+        ConnectCluster cluster = CLUSTER.cluster();
+        String bucket = "orders-eos";
+        String topic = "orders";
+        s3.createBucket(bucket);
+        cluster.createTopic(topic, 4);
+        cluster.produce(topic, orders(0, 3000));
+        cluster.rest().run("s3-orders", sink(bucket, topic), 2, TIMEOUT);
+        try {
+            Wait.until("the first objects", TIMEOUT, () -> count(bucket, topic) > 0);
+            String victimId = cluster.rest().status("s3-orders").at("/tasks/0/worker_id").asText();
+            ConnectWorker victim = cluster.workers().stream().filter(w -> w.workerId().equals(victimId)).findFirst()
+                    .orElseThrow();
+            victim.kill();
+            cluster.produce(topic, orders(3000, 6000));
+            Wait.until("all 6000 records in objects", TIMEOUT, () -> count(bucket, topic) >= 6000);
+
+            String table = table(bucket, topic);
+            JsonNode totals = DuckDb.query("SELECT count(*) AS n, count(DISTINCT (_kafka_partition, _kafka_offset)) "
+                    + "AS distinct_offsets, count(DISTINCT id) AS ids FROM " + table).get(0);
+            assertThat(totals.get("n").asLong()).as("rows").isEqualTo(6000);
+            assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(6000);
+            assertThat(totals.get("ids").asLong()).as("orders").isEqualTo(6000);
+
+            Map<String, String> types = new HashMap<>();
+            DuckDb.query("DESCRIBE SELECT * FROM " + table).forEach(c ->
+                    types.put(c.get("column_name").asText(), c.get("column_type").asText()));
+            assertThat(types).containsEntry("amount", "DECIMAL(10,2)")
+                    .containsEntry("created", "TIMESTAMP WITH TIME ZONE")
+                    .containsEntry("customer", "STRUCT(email VARCHAR)")
+                    .containsEntry("lines", "STRUCT(sku VARCHAR, qty INTEGER)[]")
+                    .containsKeys("year", "month", "day", "hour");
+
+            JsonNode row = DuckDb.query("SELECT amount::VARCHAR AS amount, epoch_ms(created) AS created, "
+                    + "customer.email AS email, lines[1].sku AS sku, hour::VARCHAR AS hour FROM " + table
+                    + " WHERE id = 4321").get(0);
+            assertThat(row.get("amount").asText()).isEqualTo("43.21");
+            assertThat(row.get("created").asLong()).isEqualTo(BASE + (4321 % 3) * HOUR + 4321);
+            assertThat(row.get("email").asText()).isEqualTo("c1@x.io");
+            assertThat(row.get("sku").asText()).isEqualTo("s4321");
+            assertThat(Integer.parseInt(row.get("hour").asText())).isEqualTo(java.time.Instant
+                    .ofEpochMilli(BASE + (4321 % 3) * HOUR).atZone(java.time.ZoneOffset.UTC).getHour());
+        } finally {
+            cluster.rest().deleteConnector("s3-orders");
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
