@@ -2,6 +2,7 @@ package io.sluice.connect.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.connect.testkit.TcpProxy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

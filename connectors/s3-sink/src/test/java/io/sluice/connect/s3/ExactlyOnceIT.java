@@ -33,23 +33,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class ExactlyOnceIT {
 
-    private static final long HOUR = 3_600_000L;
-    private static final long BASE = 1_795_000_000_000L - 1_795_000_000_000L % HOUR;
-    private static final Schema ADDRESS = SchemaBuilder.struct().name("Address")
-            .field("city", Schema.STRING_SCHEMA).build();
-    private static final Schema VALUE = SchemaBuilder.struct().name("shop.Order").version(1)
-            .field("id", Schema.INT64_SCHEMA)
-            .field("amount", Decimal.builder(2).parameter("connect.decimal.precision", "12").build())
-            .field("created", Timestamp.SCHEMA)
-            .field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
-            .field("ship", ADDRESS)
-            .field("bill", SchemaBuilder.struct().name("Address").field("city", Schema.STRING_SCHEMA)
-                    .field("zip", Schema.OPTIONAL_STRING_SCHEMA).optional().build())
-            .field("lines", SchemaBuilder.array(SchemaBuilder.struct().field("sku", Schema.STRING_SCHEMA)
-                    .field("qty", Schema.INT32_SCHEMA).build()).build())
-            .field("attrs", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA).build())
-            .build();
-
     private static S3Server s3;
     private static S3Client client;
 
@@ -67,72 +50,20 @@ class ExactlyOnceIT {
 
     private static Map<String, String> props(String bucket, int flushSize) {
         s3.createBucket(bucket);
-        Map<String, String> props = s3.sinkProps(bucket);
-        props.put("partitioner.class", "io.confluent.connect.storage.partitioner.HourlyPartitioner");
-        props.put("timestamp.extractor", "RecordField");
-        props.put("timestamp.field", "created");
-        props.put("flush.size", Integer.toString(flushSize));
-        props.put("kafka.metadata.fields", "partition,offset");
-        return props;
-    }
-
-    /** Order {@code offset}: its hour cycles through three, so three files of a partition are open at once. */
-    private static SinkRecord record(int partition, long offset) {
-        Struct value = new Struct(VALUE)
-                .put("id", partition * 1_000_000L + offset)
-                .put("amount", new BigDecimal(offset).movePointLeft(2))
-                .put("created", new java.util.Date(BASE + (offset % 3) * HOUR + offset))
-                .put("tags", List.of("t" + offset % 5))
-                .put("ship", new Struct(ADDRESS).put("city", "c" + offset % 7))
-                .put("bill", null)
-                .put("lines", List.of(new Struct(VALUE.field("lines").schema().valueSchema()).put("sku", "s" + offset)
-                        .put("qty", (int) offset % 4)))
-                .put("attrs", Map.of("k", (int) offset));
-        return new SinkRecord("orders", partition, null, null, VALUE, value, offset);
-    }
-
-    private static List<SinkRecord> records(int partition, long from, long to) {
-        List<SinkRecord> out = new ArrayList<>();
-        for (long o = from; o < to; o++) {
-            out.add(record(partition, o));
-        }
-        return out;
+        return Orders.hourlyProps(s3.sinkProps(bucket), flushSize);
     }
 
     private static S3ParquetSinkTask start(Map<String, String> props, RecordingContext context,
             Set<TopicPartition> partitions) {
-        S3ParquetSinkTask task = new S3ParquetSinkTask();
-        task.initialize(context);
-        task.start(props);
-        task.open(partitions);
-        return task;
-    }
-
-    /** Offsets found in the bucket's objects, per partition, with how many times each appears. */
-    private static Map<Integer, Map<Long, Integer>> offsetsInBucket(String bucket) {
-        Map<Integer, Map<Long, Integer>> seen = new TreeMap<>();
-        ParquetObjects.read(client, bucket, "topics/orders/").values().forEach(rows -> rows.forEach(r ->
-                seen.computeIfAbsent((Integer) r.get("_kafka_partition"), p -> new TreeMap<>())
-                        .merge((Long) r.get("_kafka_offset"), 1, Integer::sum)));
-        return seen;
+        return context.start(props);
     }
 
     private static void assertExactlyOnce(String bucket, Map<Integer, Long> ends) {
-        Map<Integer, Map<Long, Integer>> seen = offsetsInBucket(bucket);
-        for (Map.Entry<Integer, Long> e : ends.entrySet()) {
-            Map<Long, Integer> counts = seen.getOrDefault(e.getKey(), Map.of());
-            List<Long> duplicated = counts.entrySet().stream().filter(c -> c.getValue() > 1).map(Map.Entry::getKey)
-                    .toList();
-            List<Long> missing = new ArrayList<>();
-            for (long o = 0; o < e.getValue(); o++) {
-                if (!counts.containsKey(o)) {
-                    missing.add(o);
-                }
-            }
-            assertThat(duplicated).as("offsets of partition %s written twice", e.getKey()).isEmpty();
-            assertThat(missing).as("offsets of partition %s never written", e.getKey()).isEmpty();
-            assertThat(counts).hasSize(e.getValue().intValue());
-        }
+        new Bucket(client, bucket).assertExactlyOnce(ends);
+    }
+
+    private static Map<Integer, Map<Long, Integer>> offsetsInBucket(String bucket) {
+        return new Bucket(client, bucket).offsets();
     }
 
     @Test
@@ -143,7 +74,7 @@ class ExactlyOnceIT {
         S3ParquetSinkTask a = start(props(bucket, 70), first, tps);
         for (int p = 0; p < 2; p++) {
             for (long o = 0; o < 500; o += 100) {
-                a.put(records(p, o, o + 100));
+                a.put(Orders.records(p, o, o + 100));
             }
         }
         Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committedByA = a.preCommit(Map.of());
@@ -160,7 +91,7 @@ class ExactlyOnceIT {
             long from = second.rewinds.get(tp);
             assertThat(from).isLessThanOrEqualTo(committedByA.get(tp).offset());
             for (long o = from; o < 500; o += 37) {
-                b.put(records(tp.partition(), o, Math.min(500, o + 37)));
+                b.put(Orders.records(tp.partition(), o, Math.min(500, o + 37)));
             }
         }
         // Scheduled rotation commits the last files once they are a millisecond old, as idle partitions get.
@@ -178,23 +109,23 @@ class ExactlyOnceIT {
         TopicPartition tp = new TopicPartition("orders", 0);
         RecordingContext zombieContext = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask zombie = start(props(bucket, 30), zombieContext, Set.of(tp));
-        zombie.put(records(0, 0, 150));
+        zombie.put(Orders.records(0, 0, 150));
 
         RecordingContext ownerContext = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask owner = start(props(bucket, 30), ownerContext, Set.of(tp));
         long from = ownerContext.rewinds.get(tp);
 
-        zombie.put(records(0, 150, 400)); // its next commit meets the new owner's index and fails
+        zombie.put(Orders.records(0, 150, 400)); // its next commit meets the new owner's index and fails
         assertThat(zombieContext.paused).containsExactly(tp);
         assertThat(zombie.preCommit(Map.of())).doesNotContainKey(tp);
 
-        owner.put(records(0, from, 400));
+        owner.put(Orders.records(0, from, 400));
         Map<String, String> flush = props(bucket, 30);
         owner.stop();
         flush.put("rotate.schedule.interval.ms", "1");
         RecordingContext lastContext = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask last = start(flush, lastContext, Set.of(tp));
-        last.put(records(0, lastContext.rewinds.get(tp), 400));
+        last.put(Orders.records(0, lastContext.rewinds.get(tp), 400));
         Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
             last.put(List.of());
             return last.preCommit(Map.of()).get(tp).offset() == 400;
@@ -212,7 +143,7 @@ class ExactlyOnceIT {
         props.put("parquet.codec", "zstd");
         props.put("flush.size", "3");
         S3ParquetSinkTask task = start(props, new RecordingContext(Set.of(tp), false), Set.of(tp));
-        task.put(records(0, 0, 9));
+        task.put(Orders.records(0, 0, 9));
         task.stop();
 
         Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, bucket, "topics/orders/");
@@ -228,7 +159,7 @@ class ExactlyOnceIT {
         assertThat(new BigDecimal(new java.math.BigInteger(bytes(r.get("amount"))), 2)).isEqualByComparingTo("0.07");
         assertThat(r.getSchema().getField("created").schema().getLogicalType())
                 .isEqualTo(LogicalTypes.timestampMillis());
-        assertThat(r.get("created")).isEqualTo(BASE + HOUR + 7);
+        assertThat(r.get("created")).isEqualTo(Orders.BASE + Orders.HOUR + 7);
         assertThat(((GenericRecord) r.get("ship")).get("city").toString()).isEqualTo("c0");
         assertThat(r.get("bill")).isNull();
         // Two records named Address with different shapes: the second one gets a name of its own.
@@ -239,7 +170,7 @@ class ExactlyOnceIT {
         assertThat(List.copyOf(((Map<?, ?>) r.get("attrs")).values())).isEqualTo(List.of(7));
         String path = objects.keySet().stream().filter(k -> k.contains("+0000000001.")).findFirst().orElseThrow();
         assertThat(path).contains("hour=" + String.format("%02d",
-                java.time.Instant.ofEpochMilli(BASE + HOUR).atZone(java.time.ZoneOffset.UTC).getHour()));
+                java.time.Instant.ofEpochMilli(Orders.BASE + Orders.HOUR).atZone(java.time.ZoneOffset.UTC).getHour()));
     }
 
     private static byte[] bytes(Object buffer) {

@@ -25,6 +25,15 @@ final class RecordingContext implements SinkTaskContext {
         this.withReporter = withReporter;
     }
 
+    /** A task started with {@code props} and opened on this context's partitions. */
+    S3ParquetSinkTask start(Map<String, String> props) {
+        S3ParquetSinkTask task = new S3ParquetSinkTask();
+        task.initialize(this);
+        task.start(props);
+        task.open(assignment);
+        return task;
+    }
+
     @Override
     public Map<String, String> configs() {
         return Map.of();
