@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.connect.jdbc.source.TableId;
+import io.sluice.connect.testkit.TcpProxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.LongStream;
