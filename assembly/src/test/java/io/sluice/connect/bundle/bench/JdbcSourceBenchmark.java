@@ -4,9 +4,6 @@ import io.sluice.connect.bundle.Bundle;
 import io.sluice.connect.testkit.ConnectCluster;
 import io.sluice.connect.testkit.ConnectWorker;
 import io.sluice.connect.testkit.Wait;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,16 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * End-to-end throughput of the JDBC source through a real worker (one task, incrementing mode, JSON converter with
@@ -57,7 +45,9 @@ public final class JdbcSourceBenchmark {
         System.out.printf("(a) plain JDBC read, fetch size %d: %,.0f rows/s%n", batch, plain);
 
         Path plugins = Bundle.pluginPath(); // the unpacked zip, and next to it the pre-built source's plugin
-        writePrebuiltPlugin(plugins.resolve("sluice-bench-prebuilt"));
+        BenchSupport.writePlugin(plugins.resolve("sluice-bench-prebuilt"),
+                "org.apache.kafka.connect.source.SourceConnector",
+                List.of(PrebuiltSource.class, PrebuiltSource.PrebuiltTask.class));
         try (ConnectCluster cluster = ConnectCluster.builder().name("jdbc-bench").workers(1).jmx()
                 .kafkaVersion(System.getProperty("sluice.kafka.version"))
                 .pluginPath(plugins).workerJvmOptions(workerJvm())
@@ -127,62 +117,16 @@ public final class JdbcSourceBenchmark {
     /** Creates the connector and times it from creation until {@code count} records are in {@code topic}. */
     private Result measure(ConnectCluster cluster, String name, Map<String, String> config, String topic, long count,
                            ConnectWorker heapOf) throws Exception {
-        AtomicLong peak = new AtomicLong();
-        AtomicLong peakOld = new AtomicLong();
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        if (heapOf != null) {
-            sampler.scheduleAtFixedRate(() -> {
-                try {
-                    Object used = heapOf.metrics("java.lang:type=Memory").values().iterator().next()
-                            .get("HeapMemoryUsage.used");
-                    peak.accumulateAndGet(((Number) used).longValue(), Math::max);
-                    // what survives collections: the retained set, which a leak or an unbounded buffer grows
-                    for (Map<String, Object> pool : heapOf.metrics("java.lang:type=MemoryPool,name=G1 Old Gen")
-                            .values()) {
-                        peakOld.accumulateAndGet(((Number) pool.get("Usage.used")).longValue(), Math::max);
-                    }
-                } catch (RuntimeException e) {
-                    System.err.println("heap sample failed: " + e);
-                }
-            }, 0, 200, TimeUnit.MILLISECONDS);
-        }
         long start = System.nanoTime();
         cluster.rest().createConnector(name, config);
-        try (Admin admin = cluster.admin()) {
-            Wait.until(count + " records in " + topic, TIMEOUT, () -> endOffsets(admin, topic) >= count);
+        try (BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf); Admin admin = cluster.admin()) {
+            Wait.until(count + " records in " + topic, TIMEOUT, () -> BenchSupport.endOffsets(admin, topic) >= count);
             double seconds = (System.nanoTime() - start) / 1e9;
-            long bytes = topicBytes(admin, topic);
-            return new Result(count / seconds, bytes / seconds / 1e6, peak.get(), peakOld.get());
+            long bytes = BenchSupport.topicBytes(admin, topic);
+            return new Result(count / seconds, bytes / seconds / 1e6, heap.peak(), heap.peakOld());
         } finally {
-            sampler.shutdownNow();
             cluster.rest().deleteConnector(name);
         }
-    }
-
-    private static long endOffsets(Admin admin, String topic) throws Exception {
-        if (!admin.listTopics().names().get().contains(topic)) {
-            return 0;
-        }
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        return admin.listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-    }
-
-    /** Bytes of the topic's log on the broker: values, keys and record overhead. */
-    private static long topicBytes(Admin admin, String topic) throws Exception {
-        long bytes = 0;
-        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
-        for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
-            for (var dir : dirs.values()) {
-                for (var e : dir.replicaInfos().entrySet()) {
-                    if (e.getKey().topic().equals(topic)) {
-                        bytes += e.getValue().size();
-                    }
-                }
-            }
-        }
-        return bytes;
     }
 
     /** A table of {@code count} rows of about 200 bytes in 10 columns, created once and reused. */
@@ -232,26 +176,6 @@ public final class JdbcSourceBenchmark {
             }
             c.rollback();
             return n / ((System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    /** The pre-built source as a plugin directory of its own: one jar and its service manifest. */
-    private static void writePrebuiltPlugin(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        try (OutputStream out = Files.newOutputStream(dir.resolve("prebuilt-source.jar"));
-             JarOutputStream jar = new JarOutputStream(out)) {
-            for (Class<?> c : List.of(PrebuiltSource.class, PrebuiltSource.PrebuiltTask.class)) {
-                String entry = c.getName().replace('.', '/') + ".class";
-                jar.putNextEntry(new JarEntry(entry));
-                try (InputStream in = c.getClassLoader().getResourceAsStream(entry)) {
-                    in.transferTo(jar);
-                }
-            }
-            jar.putNextEntry(new JarEntry("META-INF/services/org.apache.kafka.connect.source.SourceConnector"));
-            jar.write((PrebuiltSource.class.getName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            s.forEach(p -> System.out.println("Benchmark plugin: " + p));
         }
     }
 }

@@ -4,6 +4,7 @@ import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.s3.storage.S3Storage;
 import io.sluice.connect.s3.write.SinkMetrics;
 import io.sluice.connect.s3.write.SinkWriter;
+import io.sluice.connect.s3.write.WriteBehind;
 import java.util.Collection;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -20,7 +21,8 @@ public class S3ParquetSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(S3ParquetSinkTask.class);
 
     private S3Storage storage;
-    private SinkWriter writer;
+    private SinkWriter sinkWriter;
+    private WriteBehind writer;
 
     @Override
     public String version() {
@@ -33,8 +35,9 @@ public class S3ParquetSinkTask extends SinkTask {
         storage = new S3Storage(config);
         storage.checkBucket();
         SinkMetrics metrics = new SinkMetrics();
-        writer = new SinkWriter(config, storage, context, metrics);
-        metrics.register(pluginMetrics(), writer::openFiles, writer::memory, storage::retries);
+        sinkWriter = new SinkWriter(config, storage, context, metrics);
+        writer = new WriteBehind(sinkWriter, props.getOrDefault("name", "task"));
+        metrics.register(pluginMetrics(), sinkWriter::openFilesGauge, sinkWriter::memoryGauge, storage::retries);
         log.info("S3 Parquet sink task writing to s3://{}/{}", config.bucket(), config.topicsDir());
     }
 

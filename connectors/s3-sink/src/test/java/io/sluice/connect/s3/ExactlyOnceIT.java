@@ -79,7 +79,7 @@ class ExactlyOnceIT {
         }
         Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committedByA = a.preCommit(Map.of());
         // Killed: no close, no stop. Its open files were never completed, so nothing of them is visible.
-        Map<Integer, Map<Long, Integer>> afterA = offsetsInBucket(bucket);
+        Map<Integer, Map<Long, Integer>> afterA = offsetsInBucket(bucket); // preCommit above waited for every put
         assertThat(afterA.get(0)).isNotEmpty().hasSizeLessThan(500);
 
         // The replacement rotates differently (smaller files, and by wall clock after every put).
@@ -116,10 +116,11 @@ class ExactlyOnceIT {
         long from = ownerContext.rewinds.get(tp);
 
         zombie.put(Orders.records(0, 150, 400)); // its next commit meets the new owner's index and fails
-        assertThat(zombieContext.paused).containsExactly(tp);
         assertThat(zombie.preCommit(Map.of())).doesNotContainKey(tp);
+        assertThat(zombieContext.paused).containsExactly(tp);
 
         owner.put(Orders.records(0, from, 400));
+        owner.preCommit(Map.of());
         Map<String, String> flush = props(bucket, 30);
         owner.stop();
         flush.put("rotate.schedule.interval.ms", "1");
@@ -144,6 +145,7 @@ class ExactlyOnceIT {
         props.put("flush.size", "3");
         S3ParquetSinkTask task = start(props, new RecordingContext(Set.of(tp), false), Set.of(tp));
         task.put(Orders.records(0, 0, 9));
+        task.preCommit(Map.of()); // as the worker does before stopping a task; waits for the put
         task.stop();
 
         Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, bucket, "topics/orders/");

@@ -35,18 +35,20 @@ class S3OutageIT {
             S3ParquetSinkTask task = context.start(props);
 
             task.put(Orders.records(0, 0, 150));
+            task.preCommit(Map.of()); // waits for the put, which runs on the task's writing thread
             assertThat(new Bucket(client, bucket).offsets()).isNotEmpty();
 
             proxy.failHttp(503);
             task.put(Orders.records(0, 150, 300));
-            assertThat(context.paused).as("the partition waits while its commits fail").containsExactly(tp);
-            long committedDuringOutage = task.preCommit(Map.of()).get(tp).offset();
+            long committedDuringOutage = task.preCommit(Map.of()).get(tp).offset(); // also waits for the put
             assertThat(committedDuringOutage).isLessThan(300);
+            assertThat(context.paused).as("the partition waits while its commits fail").containsExactly(tp);
 
             proxy.failHttp(500);
             task.put(List.of());
             proxy.down();
             task.put(List.of());
+            task.preCommit(Map.of());
             assertThat(context.paused).containsExactly(tp);
             assertThat(proxy.refused()).isPositive();
 
@@ -54,9 +56,11 @@ class S3OutageIT {
             Map<String, String> flush = Map.of("rotate.schedule.interval.ms", "1");
             Wait.until("the failed commits retried and the partition resumed", Duration.ofSeconds(60), () -> {
                 task.put(List.of());
+                task.preCommit(Map.of());
                 return context.paused.isEmpty();
             });
             task.put(Orders.records(0, 300, 400));
+            task.preCommit(Map.of());
             task.stop();
             // What was still open at stop is written by the next task, from the committed offset.
             props.putAll(flush);

@@ -72,7 +72,7 @@ class SchemaConversionTest {
         AvroValues.Converter converter = AvroValues.compile(value, avro);
         Buffer out = new Buffer();
         try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro,
-                new ParquetFiles.Settings(codec, 64 * 1024, 4096))) {
+                new ParquetFiles.Settings(codec, 64 * 1024, 4096, true))) {
             for (long i = 0; i < 20_000; i++) {
                 writer.write((GenericData.Record) converter.convert(new Struct(value).put("id", i)
                         .put("text", "row " + i % 97)));

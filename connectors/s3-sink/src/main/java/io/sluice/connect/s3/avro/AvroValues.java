@@ -145,25 +145,69 @@ public final class AvroValues {
         };
     }
 
+    // Field kinds a record converts inline, without a call through a Converter: most columns are primitives, and a
+    // switch on a small int beats a megamorphic interface call per value.
+    private static final int NESTED = 0;
+    private static final int AS_IS = 1;
+    private static final int INT = 2;
+    private static final int LONG = 3;
+    private static final int FLOAT = 4;
+    private static final int DOUBLE = 5;
+    private static final int BYTES = 6;
+
+    private static int kind(Schema avro) {
+        if (avro.getLogicalType() != null && !(avro.getLogicalType() instanceof LogicalTypes.TimestampMillis)
+                && !(avro.getLogicalType() instanceof LogicalTypes.TimestampMicros)
+                && !(avro.getLogicalType() instanceof LogicalTypes.TimestampNanos)
+                && !(avro.getLogicalType() instanceof LogicalTypes.TimeMicros)) {
+            return NESTED; // decimal, date, time-millis: converted from Connect's BigDecimal and Date
+        }
+        return switch (avro.getType()) {
+            case BOOLEAN, STRING -> AS_IS;
+            case INT -> INT;
+            case LONG -> LONG;
+            case FLOAT -> FLOAT;
+            case DOUBLE -> DOUBLE;
+            case BYTES -> BYTES;
+            default -> NESTED;
+        };
+    }
+
+    private static Object inline(int kind, Object v) {
+        return switch (kind) {
+            case AS_IS -> v;
+            case INT -> v instanceof Integer ? v : (Object) ((Number) v).intValue();
+            case LONG -> v instanceof Long ? v : v instanceof java.util.Date d ? (Object) d.getTime()
+                    : (Object) ((Number) v).longValue();
+            case FLOAT -> v instanceof Float ? v : (Object) ((Number) v).floatValue();
+            case DOUBLE -> v instanceof Double ? v : (Object) ((Number) v).doubleValue();
+            default -> v instanceof byte[] b ? ByteBuffer.wrap(b) : (ByteBuffer) v;
+        };
+    }
+
     private static Converter record(org.apache.kafka.connect.data.Schema connect, Schema avro) {
         List<Field> fields = connect.fields();
-        Converter[] converters = new Converter[fields.size()];
-        String[] names = new String[fields.size()];
-        for (int i = 0; i < converters.length; i++) {
-            Field f = fields.get(i);
-            converters[i] = compile(f.schema(), avro.getFields().get(i).schema());
-            names[i] = f.name();
+        int n = fields.size();
+        Field[] connectFields = fields.toArray(new Field[0]);
+        int[] kinds = new int[n];
+        Converter[] nested = new Converter[n];
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            Schema fieldAvro = nonNull(avro.getFields().get(i).schema());
+            kinds[i] = kind(fieldAvro);
+            if (kinds[i] == NESTED) {
+                nested[i] = required(connectFields[i].schema(), fieldAvro);
+            }
+            names[i] = connectFields[i].name();
         }
         return v -> {
             GenericData.Record out = new GenericData.Record(avro);
-            if (v instanceof Struct struct) {
-                for (int i = 0; i < converters.length; i++) {
-                    out.put(i, converters[i].convert(struct.get(fields.get(i))));
-                }
-            } else {
-                Map<?, ?> map = (Map<?, ?>) v;
-                for (int i = 0; i < converters.length; i++) {
-                    out.put(i, converters[i].convert(map.get(names[i])));
+            Struct struct = v instanceof Struct s ? s : null;
+            Map<?, ?> map = struct == null ? (Map<?, ?>) v : null;
+            for (int i = 0; i < n; i++) {
+                Object value = struct != null ? struct.get(connectFields[i]) : map.get(names[i]);
+                if (value != null) {
+                    out.put(i, kinds[i] == NESTED ? nested[i].convert(value) : inline(kinds[i], value));
                 }
             }
             return out;

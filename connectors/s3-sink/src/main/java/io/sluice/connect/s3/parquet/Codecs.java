@@ -28,11 +28,23 @@ public final class Codecs implements CompressionCodecFactory {
 
     public static final Codecs INSTANCE = new Codecs();
 
+    /**
+     * One compressor per codec and thread, shared by every column of every file the thread writes: a compressor holds
+     * a hash table (Snappy's alone is 32 KiB) and an output buffer, which per column and per open file would cost
+     * hundreds of KiB a file. Pages are compressed one at a time on the writing thread, so sharing is safe.
+     */
+    private static final ThreadLocal<java.util.EnumMap<CompressionCodecName, BytesInputCompressor>> SHARED =
+            ThreadLocal.withInitial(() -> new java.util.EnumMap<>(CompressionCodecName.class));
+
     private Codecs() {
     }
 
     @Override
     public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+        return SHARED.get().computeIfAbsent(codec, Codecs::newCompressor);
+    }
+
+    private static BytesInputCompressor newCompressor(CompressionCodecName codec) {
         return switch (codec) {
             case UNCOMPRESSED -> new Block(codec, null);
             case SNAPPY -> new Block(codec, new SnappyCompressor());
@@ -93,7 +105,7 @@ public final class Codecs implements CompressionCodecFactory {
 
         @Override
         public void release() {
-            out = new byte[0];
+            // shared by the thread's other files
         }
     }
 

@@ -8,9 +8,10 @@ import org.apache.parquet.io.PositionOutputStream;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * An object written as a multipart upload, one part at a time: bytes are buffered until a part is full and then
- * sent, so an open file never holds more than one part in memory. Nothing is visible in the bucket until the upload
- * is completed ({@link #finish} then {@link S3Storage#complete}); an abandoned upload leaves no object.
+ * An object written as a multipart upload, a part at a time: bytes are buffered until a part is full, then sent in
+ * the background while the next part fills, so the writing thread does not wait for S3 and an open file holds at most
+ * two parts in memory. Nothing is visible in the bucket until the upload is completed ({@link #finish} then
+ * {@link S3Storage#complete}); an abandoned upload leaves no object.
  */
 public final class PartStream extends PositionOutputStream {
 
@@ -19,6 +20,8 @@ public final class PartStream extends PositionOutputStream {
     private final Map<String, String> metadata;
     private final int partSize;
     private final List<CompletedPart> parts = new ArrayList<>();
+    /** The part being sent in the background, kept until it is acknowledged so a failure can send it again. */
+    private Part inFlight;
     private byte[] buffer = new byte[8192];
     private int buffered;
     private long uploaded;
@@ -37,9 +40,13 @@ public final class PartStream extends PositionOutputStream {
         return uploaded + buffered;
     }
 
-    /** Bytes held in memory, not yet sent. */
+    /** A part handed to the uploader: its number, its bytes, and the upload's outcome. */
+    private record Part(int number, byte[] bytes, int length, java.util.concurrent.Future<CompletedPart> result) {
+    }
+
+    /** Bytes held in memory, not yet acknowledged by S3. */
     public long bufferedBytes() {
-        return buffered;
+        return buffered + (inFlight == null ? 0 : inFlight.length());
     }
 
     public long uploadedBytes() {
@@ -89,20 +96,46 @@ public final class PartStream extends PositionOutputStream {
         }
     }
 
+    /** Hands the buffer to the uploader, after the previous part is acknowledged (at most one in flight). */
     private void send() {
+        settle();
         if (uploadId == null) {
             uploadId = storage.createUpload(key, metadata);
         }
-        parts.add(storage.uploadPart(key, uploadId, parts.size() + 1, buffer, buffered));
-        uploaded += buffered;
+        int number = parts.size() + 1;
+        byte[] bytes = buffer;
+        int length = buffered;
+        inFlight = new Part(number, bytes, length, storage.uploadPartAsync(key, uploadId, number, bytes, length));
+        uploaded += length;
+        buffer = new byte[Math.min(partSize, Math.max(8192, length))];
         buffered = 0;
     }
 
-    /** Sends the last part; the upload then waits for {@link S3Storage#complete} with {@link #parts()}. */
+    /** Waits for the part in flight; if it failed, sends it once more on this thread (which throws if that fails). */
+    private void settle() {
+        if (inFlight == null) {
+            return;
+        }
+        Part p = inFlight;
+        CompletedPart done;
+        try {
+            done = p.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while uploading " + key, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            done = storage.uploadPart(key, uploadId, p.number(), p.bytes(), p.length());
+        }
+        parts.add(done);
+        inFlight = null;
+    }
+
+    /** Sends the last part and waits for every part; the upload then waits for {@link S3Storage#complete}. */
     public String finish() {
-        if (buffered > 0 || parts.isEmpty()) {
+        if (buffered > 0 || parts.isEmpty() && inFlight == null) {
             send();
         }
+        settle();
         buffer = new byte[0];
         return uploadId;
     }
@@ -123,6 +156,10 @@ public final class PartStream extends PositionOutputStream {
     public void abort() {
         buffer = new byte[0];
         buffered = 0;
+        if (inFlight != null) {
+            inFlight.result().cancel(true);
+            inFlight = null;
+        }
         if (uploadId != null) {
             storage.abort(key, uploadId);
         }

@@ -57,6 +57,13 @@ public final class S3Storage implements AutoCloseable {
     private final String acl;
     private final boolean conditional;
     private final AtomicLong requests = new AtomicLong();
+    /** Sends parts while the task thread encodes the next ones; one thread, so parts leave in order per task. */
+    private final java.util.concurrent.ExecutorService uploader = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "sluice-s3-upload");
+                t.setDaemon(true);
+                return t;
+            });
     private final AtomicLong attempts = new AtomicLong();
 
     public S3Storage(S3SinkConfig config) {
@@ -152,6 +159,12 @@ public final class S3Storage implements AutoCloseable {
         return client.createMultipartUpload(b.build()).uploadId();
     }
 
+    /** Uploads a part on the storage's uploader thread; the caller keeps {@code bytes} untouched until it is done. */
+    public java.util.concurrent.Future<CompletedPart> uploadPartAsync(String key, String uploadId, int partNumber,
+            byte[] bytes, int length) {
+        return uploader.submit(() -> uploadPart(key, uploadId, partNumber, bytes, length));
+    }
+
     public CompletedPart uploadPart(String key, String uploadId, int partNumber, byte[] bytes, int length) {
         String etag = client.uploadPart(p -> p.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
                 .contentLength((long) length), RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(bytes, 0, length)))
@@ -239,6 +252,7 @@ public final class S3Storage implements AutoCloseable {
 
     @Override
     public void close() {
+        uploader.shutdownNow();
         client.close();
     }
 }

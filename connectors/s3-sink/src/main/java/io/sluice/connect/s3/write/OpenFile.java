@@ -27,6 +27,7 @@ final class OpenFile {
     private final PartStream out;
     private final ParquetWriter<GenericRecord> writer;
     private boolean closed;
+    private final long overhead;
 
     OpenFile(S3Storage storage, String path, String key, String attempt, long startOffset, Schema schema,
             RowFormat format, long firstRecordTime, long openedAt, ParquetFiles.Settings settings, int partSize) {
@@ -39,6 +40,7 @@ final class OpenFile {
         this.format = format;
         this.firstRecordTime = firstRecordTime;
         this.openedAt = openedAt;
+        this.overhead = ParquetFiles.fixedOverhead(format.avro(), settings);
         this.out = new PartStream(storage, key, Map.of(PartitionWriter.ATTEMPT_METADATA, attempt), partSize);
         try {
             this.writer = ParquetFiles.writer(out, format.avro(), settings);
@@ -62,9 +64,10 @@ final class OpenFile {
         return writer.getDataSize();
     }
 
-    /** Heap this file holds: the open row group and the part not yet sent. */
+    /** Heap this file holds: the writer's fixed part, the open row group and the part not yet sent. */
     long memory() {
-        return closed ? out.bufferedBytes() : writer.getDataSize() - out.uploadedBytes();
+        return closed ? out.bufferedBytes()
+                : overhead + writer.getDataSize() - out.getPos() + out.bufferedBytes();
     }
 
     /**

@@ -58,6 +58,11 @@ final class PartitionWriter {
         return tp;
     }
 
+    /** Whether {@code record} is of this writer's partition (consecutive records mostly are: no lookup then). */
+    boolean owns(SinkRecord record) {
+        return record.kafkaPartition() == tp.partition() && record.topic().equals(tp.topic());
+    }
+
     /** Reads the index, settles the uploads it lists, takes the partition over, and rewinds to its offset. */
     void recover() {
         close();
@@ -294,8 +299,17 @@ final class PartitionWriter {
     }
 
     long memory() {
-        long sum = 0;
+        long sum = failedMemory();
         for (OpenFile f : files.values()) {
+            sum += f.memory();
+        }
+        return sum;
+    }
+
+    /** Heap held by finished files waiting for a commit retry. */
+    long failedMemory() {
+        long sum = 0;
+        for (OpenFile f : failed) {
             sum += f.memory();
         }
         return sum;

@@ -2,7 +2,9 @@ package io.sluice.connect.s3.write;
 
 import io.sluice.connect.s3.S3SinkConfig;
 import io.sluice.connect.s3.storage.S3Storage;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,16 +24,17 @@ public final class SinkWriter implements AutoCloseable {
 
     private final S3SinkConfig config;
     private final S3Storage storage;
-    private final SinkTaskContext context;
     private final WriterContext shared;
     private final SinkMetrics metrics;
     private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
+    // What the metrics thread reads: updated by the writing thread after each batch.
+    private volatile long openFilesGauge;
+    private volatile long memoryGauge;
 
     public SinkWriter(S3SinkConfig config, S3Storage storage, SinkTaskContext context, SinkMetrics metrics) {
         this.config = config;
         this.storage = storage;
-        this.context = context;
         this.metrics = metrics;
         this.shared = new WriterContext(config, storage, context, metrics);
     }
@@ -49,12 +52,11 @@ public final class SinkWriter implements AutoCloseable {
         for (PartitionWriter w : writers.values()) {
             w.retryFailed();
         }
+        PartitionWriter w = null;
         for (SinkRecord r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
-            PartitionWriter w = writers.get(tp);
-            if (w == null) {
-                w = new PartitionWriter(tp, shared);
-                writers.put(tp, w);
+            if (w == null || !w.owns(r)) {
+                TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
+                w = writers.computeIfAbsent(tp, p -> new PartitionWriter(p, shared));
             }
             w.write(r);
         }
@@ -70,37 +72,69 @@ public final class SinkWriter implements AutoCloseable {
                 w.commitWhere(f -> now - f.openedAt >= schedule);
             }
         }
-        long budget = config.memoryBufferBytes();
-        long used = memory();
-        while (used > budget) {
-            OpenFile largest = null;
-            PartitionWriter owner = null;
-            for (PartitionWriter w : writers.values()) {
-                for (OpenFile f : w.openFiles()) {
-                    if (largest == null || f.memory() > largest.memory()) {
-                        largest = f;
-                        owner = w;
-                    }
-                }
-            }
-            if (largest == null) {
-                break;
-            }
-            OpenFile victim = largest;
-            owner.commitWhere(f -> f == victim);
-            long after = memory();
-            if (after >= used) {
-                break; // the commit failed; the partition is paused below
-            }
-            used = after;
-        }
+        enforceBudget(config.memoryBufferBytes());
+        openFilesGauge = openFiles();
+        memoryGauge = memory();
         for (PartitionWriter w : writers.values()) {
             TopicPartition tp = w.partition();
             if (w.blocked() && pausedByUs.add(tp)) {
-                context.pause(tp);
+                shared.pause(tp);
             } else if (!w.blocked() && pausedByUs.remove(tp)) {
-                context.resume(tp);
+                shared.resume(tp);
             }
+        }
+    }
+
+    /**
+     * Commits the largest open files until the open files fit in {@code budget}. Each file's size is read once per
+     * call (reading it walks the file's column writers).
+     */
+    private void enforceBudget(long budget) {
+        List<OpenFile> files = new ArrayList<>();
+        List<PartitionWriter> owners = new ArrayList<>();
+        long used = 0;
+        for (PartitionWriter w : writers.values()) {
+            used += w.failedMemory();
+            for (OpenFile f : w.openFiles()) {
+                files.add(f);
+                owners.add(w);
+            }
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        long[] sizes = new long[files.size()];
+        Integer[] order = new Integer[files.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = files.get(i).memory();
+            used += sizes[i];
+            order[i] = i;
+        }
+        if (used <= budget) {
+            return;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(sizes[b], sizes[a]));
+        for (int i = 0; i < order.length && used > budget; i++) {
+            OpenFile victim = files.get(order[i]);
+            owners.get(order[i]).commitWhere(f -> f == victim);
+            used -= sizes[order[i]];
+        }
+    }
+
+    /** Open files after the last batch, for the metrics thread. */
+    public long openFilesGauge() {
+        return openFilesGauge;
+    }
+
+    /** Heap held by open files after the last batch, for the metrics thread. */
+    public long memoryGauge() {
+        return memoryGauge;
+    }
+
+    /** Runs, on the calling thread, what writing asked of the worker's context (rewinds, pauses, resumes). */
+    public void applyWorkerRequests() {
+        for (Runnable r; (r = shared.workerRequests().poll()) != null; ) {
+            r.run();
         }
     }
 
@@ -122,6 +156,7 @@ public final class SinkWriter implements AutoCloseable {
 
     /** Offsets of data in completed objects, per partition; partitions with nothing known are left out. */
     public Map<TopicPartition, OffsetAndMetadata> committable() {
+        shared.awaitReports();
         for (PartitionWriter w : writers.values()) {
             w.retryFailed();
         }

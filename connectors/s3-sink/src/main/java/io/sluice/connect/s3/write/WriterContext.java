@@ -27,6 +27,8 @@ final class WriterContext {
     private final String topicsDir;
     private final String compatibility;
     private final String nulls;
+    private final java.util.Queue<Runnable> requests = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.List<java.util.concurrent.Future<Void>> reports = new java.util.ArrayList<>();
 
     WriterContext(S3SinkConfig config, S3Storage storage, SinkTaskContext task, SinkMetrics metrics) {
         this.config = config;
@@ -36,7 +38,8 @@ final class WriterContext {
         this.extractor = config.timestampExtractor();
         this.formats = new RowFormats(config.metadataFields());
         this.metrics = metrics;
-        this.settings = new ParquetFiles.Settings(config.codec(), config.blockSize(), config.pageSize());
+        this.settings = new ParquetFiles.Settings(config.codec(), config.blockSize(), config.pageSize(),
+                config.dictionary());
         this.extension = ParquetFiles.extension(config.codec());
         this.topicsDir = config.topicsDir();
         this.compatibility = config.schemaCompatibility();
@@ -99,8 +102,40 @@ final class WriterContext {
         return nulls.equals("fail");
     }
 
+    /** Asks the worker to rewind; applied on the task's thread (see {@link #workerRequests()}). */
     void rewind(TopicPartition tp, long offset) {
-        task.offset(tp, offset);
+        requests.add(() -> task.offset(tp, offset));
+    }
+
+    void pause(TopicPartition tp) {
+        requests.add(() -> task.pause(tp));
+    }
+
+    void resume(TopicPartition tp) {
+        requests.add(() -> task.resume(tp));
+    }
+
+    /**
+     * Requests to the worker's context made while writing. The context is not thread-safe (pausing reaches the
+     * consumer), and writing may run on another thread than the task's, so the task thread runs these.
+     */
+    java.util.Queue<Runnable> workerRequests() {
+        return requests;
+    }
+
+    /** Waits until every bad record reported so far is in the dead-letter queue, before offsets past it commit. */
+    void awaitReports() {
+        for (java.util.concurrent.Future<Void> f : reports) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("Interrupted while reporting bad records", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new ConnectException("Could not report a bad record to the dead-letter queue", e.getCause());
+            }
+        }
+        reports.clear();
     }
 
     /**
@@ -133,7 +168,7 @@ final class WriterContext {
                     + record.kafkaOffset() + " cannot be written: " + e.getMessage() + ". Set errors.tolerance=all "
                     + "(and errors.deadletterqueue.topic.name) to route such records instead of failing.", e);
         }
-        reporter.report(record, e);
+        reports.add(reporter.report(record, e));
         metrics.recordsReported.incrementAndGet();
     }
 

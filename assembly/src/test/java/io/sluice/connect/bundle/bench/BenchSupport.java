@@ -1,0 +1,132 @@
+package io.sluice.connect.bundle.bench;
+
+import io.sluice.connect.testkit.ConnectWorker;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** What the benchmarks share: topic sizes and offsets, a worker's heap over a run, test-only plugins. */
+final class BenchSupport {
+
+    private BenchSupport() {
+    }
+
+    /** Sum of the latest offsets of {@code topic}'s partitions (0 if it does not exist). */
+    static long endOffsets(Admin admin, String topic) throws Exception {
+        if (!admin.listTopics().names().get().contains(topic)) {
+            return 0;
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+    /** Sum of the offsets a sink connector's consumer group has committed. */
+    static long committedOffsets(Admin admin, String connector) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("connect-" + connector)
+                .partitionsToOffsetAndMetadata().get();
+        return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    /** Bytes of the topic's log on the broker: values, keys and record overhead. */
+    static long topicBytes(Admin admin, String topic) throws Exception {
+        long bytes = 0;
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
+        for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (var dir : dirs.values()) {
+                for (var e : dir.replicaInfos().entrySet()) {
+                    if (e.getKey().topic().equals(topic)) {
+                        bytes += e.getValue().size();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Samples a worker's heap every 200 ms over JMX: peak used (garbage included), peak of the old generation, and
+     * peak heap after a collection (what the old generation held right after each GC: the retained set, which a leak
+     * or an unbounded buffer grows).
+     */
+    static final class HeapSampler implements AutoCloseable {
+        private final AtomicLong peak = new AtomicLong();
+        private final AtomicLong peakOld = new AtomicLong();
+        private final AtomicLong peakAfterGc = new AtomicLong();
+        private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+
+        HeapSampler(ConnectWorker worker) {
+            if (worker == null) {
+                return;
+            }
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    Object used = worker.metrics("java.lang:type=Memory").values().iterator().next()
+                            .get("HeapMemoryUsage.used");
+                    peak.accumulateAndGet(((Number) used).longValue(), Math::max);
+                    for (Map<String, Object> pool : worker.metrics("java.lang:type=MemoryPool,name=G1 Old Gen")
+                            .values()) {
+                        peakOld.accumulateAndGet(((Number) pool.get("Usage.used")).longValue(), Math::max);
+                        Object afterGc = pool.get("CollectionUsage.used");
+                        if (afterGc instanceof Number n) {
+                            peakAfterGc.accumulateAndGet(n.longValue(), Math::max);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    System.err.println("heap sample failed: " + e);
+                }
+            }, 0, 200, TimeUnit.MILLISECONDS);
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        long peakOld() {
+            return peakOld.get();
+        }
+
+        long peakAfterGc() {
+            return peakAfterGc.get();
+        }
+
+        @Override
+        public void close() {
+            sampler.shutdownNow();
+        }
+    }
+
+    /** A plugin directory of its own holding {@code classes} in one jar, with a service manifest for the first. */
+    static void writePlugin(Path dir, String service, List<Class<?>> classes) throws Exception {
+        Files.createDirectories(dir);
+        try (OutputStream out = Files.newOutputStream(dir.resolve(dir.getFileName() + ".jar"));
+             JarOutputStream jar = new JarOutputStream(out)) {
+            for (Class<?> c : classes) {
+                String entry = c.getName().replace('.', '/') + ".class";
+                jar.putNextEntry(new JarEntry(entry));
+                try (InputStream in = c.getClassLoader().getResourceAsStream(entry)) {
+                    in.transferTo(jar);
+                }
+            }
+            jar.putNextEntry(new JarEntry("META-INF/services/" + service));
+            jar.write((classes.get(0).getName() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        System.out.println("Benchmark plugin: " + dir);
+    }
+}

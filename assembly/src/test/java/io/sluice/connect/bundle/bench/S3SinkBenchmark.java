@@ -1,0 +1,291 @@
+package io.sluice.connect.bundle.bench;
+
+import io.sluice.connect.bundle.Bundle;
+import io.sluice.connect.s3.avro.AvroSchemas;
+import io.sluice.connect.s3.avro.AvroValues;
+import io.sluice.connect.s3.parquet.ParquetFiles;
+import io.sluice.connect.testkit.ConnectCluster;
+import io.sluice.connect.testkit.ConnectWorker;
+import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.Wait;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.PositionOutputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * End-to-end throughput of the Parquet S3 sink through a real worker (one task, JSON converter with schemas, records
+ * of about 300 bytes in 15 fields, snappy), next to two limits measured in the same run: (a) a plain single-threaded
+ * parquet-avro write of the same records to a local file, (b) the same worker, converter and topic drained by
+ * {@link DiscardSink}. Then the memory case: 64 partitions x 200 hourly directories open at once under a backlog,
+ * with a 1 GiB worker heap; peak heap, objects written, and whether the task survived.
+ *
+ * <p>Run: {@code mvn -B -pl assembly -am -Ps3-bench -DskipTests verify} (README); {@code -Dbench.records=...} to
+ * resize.
+ */
+public final class S3SinkBenchmark {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(20);
+    private static final long HOUR = 3_600_000L;
+    private static final long BASE = 1_767_225_600_000L;
+
+    private final long records = Long.getLong("bench.records", 1_000_000);
+    private final int paths = Integer.getInteger("bench.paths", 200);
+    private final int pathPartitions = Integer.getInteger("bench.path.partitions", 64);
+    private final int recordsPerPath = Integer.getInteger("bench.records.per.path", 10);
+
+    public static void main(String[] args) throws Exception {
+        new S3SinkBenchmark().run();
+    }
+
+    /** Order {@code i}: 15 fields, about 300 bytes of payload. */
+    static String payload(long i, long created) {
+        return String.format("{\"id\":%d,\"created\":%d,\"customer\":\"customer-%d\",\"email\":\"customer%d@example.com\","
+                + "\"amount\":%d.%02d,\"qty\":%d,\"status\":\"%s\",\"note\":\"note for order %d with some free text\","
+                + "\"flag\":%b,\"updated\":%d,\"country\":\"%s\",\"city\":\"city-%d\",\"sku\":\"sku-%05d\","
+                + "\"price\":%.2f,\"channel\":\"%s\"}", i, created, i, i, i % 100_000 / 100, i % 100, i % 17,
+                i % 3 == 0 ? "shipped" : "open", i, i % 2 == 0, created + 1000, i % 5 == 0 ? "FR" : "DE", i % 997,
+                i % 20_000, (i % 10_000) / 7.0, i % 4 == 0 ? "web" : "store");
+    }
+
+    static final String SCHEMA = "{\"type\":\"struct\",\"name\":\"bench.Order\",\"fields\":["
+            + "{\"field\":\"id\",\"type\":\"int64\"},"
+            + "{\"field\":\"created\",\"type\":\"int64\",\"name\":\"org.apache.kafka.connect.data.Timestamp\"},"
+            + "{\"field\":\"customer\",\"type\":\"string\"},{\"field\":\"email\",\"type\":\"string\"},"
+            + "{\"field\":\"amount\",\"type\":\"bytes\",\"name\":\"org.apache.kafka.connect.data.Decimal\","
+            + "\"parameters\":{\"scale\":\"2\",\"connect.decimal.precision\":\"10\"}},"
+            + "{\"field\":\"qty\",\"type\":\"int32\"},{\"field\":\"status\",\"type\":\"string\"},"
+            + "{\"field\":\"note\",\"type\":\"string\",\"optional\":true},{\"field\":\"flag\",\"type\":\"boolean\"},"
+            + "{\"field\":\"updated\",\"type\":\"int64\",\"name\":\"org.apache.kafka.connect.data.Timestamp\"},"
+            + "{\"field\":\"country\",\"type\":\"string\"},{\"field\":\"city\",\"type\":\"string\"},"
+            + "{\"field\":\"sku\",\"type\":\"string\"},{\"field\":\"price\",\"type\":\"double\"},"
+            + "{\"field\":\"channel\",\"type\":\"string\"}]}";
+
+    static byte[] message(long i, long created) {
+        return ("{\"schema\":" + SCHEMA + ",\"payload\":" + payload(i, created) + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void run() throws Exception {
+        double plain = plainWrite();
+        System.out.printf("(a) plain parquet-avro write, single thread, snappy, local file: %,.0f records/s%n", plain);
+
+        Path plugins = Bundle.pluginPath();
+        BenchSupport.writePlugin(plugins.resolve("sluice-bench-discard"), "org.apache.kafka.connect.sink.SinkConnector",
+                List.of(DiscardSink.class, DiscardSink.DiscardTask.class));
+        try (S3Server s3 = new S3Server(); S3Client client = s3.client();
+             ConnectCluster cluster = ConnectCluster.builder().name("s3-bench").workers(1).jmx()
+                     .kafkaVersion(System.getProperty("sluice.kafka.version"))
+                     .pluginPath(plugins).workerJvmOptions(workerJvm())
+                     .workerProperty("plugin.discovery", "service_load")
+                     .workerProperty("offset.flush.interval.ms", "1000")
+                     .workerProperty("consumer.max.poll.records", "2000")
+                     .workerProperty("consumer.fetch.max.bytes", Integer.toString(64 << 20))
+                     .workerProperty("consumer.max.partition.fetch.bytes", Integer.toString(16 << 20))
+                     .start()) {
+            s3.createBucket("bench");
+            cluster.createTopic("bench-warmup", 4);
+            cluster.createTopic("bench-orders", 4);
+            produce(cluster, "bench-warmup", records / 5, i -> BASE + i);
+            produce(cluster, "bench-orders", records, i -> BASE + i);
+            try (Admin admin = cluster.admin()) {
+                System.out.printf("Topic: %,d records, %.0f MB of JSON values with schemas (%.0f B each, payload about "
+                        + "300 B in 15 fields), %.0f MB on the broker in lz4 batches; MB/s below are of JSON values%n",
+                        BenchSupport.endOffsets(admin, "bench-orders"), valueBytes.get("bench-orders") / 1e6,
+                        valueBytes.get("bench-orders") / (double) records,
+                        BenchSupport.topicBytes(admin, "bench-orders") / 1e6);
+            }
+            // Warm-up, not reported: the worker's JIT compiles both paths before anything is timed.
+            measure(cluster, "warmup-discard", discard("bench-warmup"), "bench-warmup", null);
+            measure(cluster, "warmup-s3", sink(s3, "bench-warmup", "warmup"), "bench-warmup", null);
+
+            Result b = measure(cluster, "discard", discard("bench-orders"), "bench-orders", null);
+            System.out.printf("(b) sink pipeline ceiling (discarding sink): %,.0f records/s, %.1f MB/s%n", b.rate,
+                    b.mbps);
+            Result sluice = measure(cluster, "s3", sink(s3, "bench-orders", "run"), "bench-orders", null);
+            long objects = client.listObjectsV2Paginator(r -> r.bucket("bench").prefix("run/")).contents().stream()
+                    .filter(o -> o.key().endsWith(".parquet")).count();
+            System.out.printf("Sluice S3 sink, 1 task: %,.0f records/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a); "
+                    + "%d objects%n", sluice.rate, sluice.mbps, 100 * sluice.rate / b.rate, 100 * sluice.rate / plain,
+                    objects);
+
+            memoryCase(cluster, s3, client);
+        }
+    }
+
+    private void memoryCase(ConnectCluster cluster, S3Server s3, S3Client client) throws Exception {
+        String topic = "bench-paths";
+        cluster.createTopic(topic, pathPartitions);
+        long total = (long) pathPartitions * paths * recordsPerPath;
+        // Record i goes to partition i % P and hour (i / P) % H: every partition cycles through every hour, so each
+        // of the P x H directories is open at once, as in a backlog replay spanning H hours.
+        produce(cluster, topic, total, i -> BASE + ((i / pathPartitions) % paths) * HOUR + i % 1000);
+        Map<String, String> config = sink(s3, topic, "paths");
+        config.put("partitioner.class", "hourly");
+        config.put("timestamp.extractor", "RecordField");
+        config.put("timestamp.field", "created");
+        config.put("flush.size", "100000");
+        ConnectWorker worker = cluster.worker(0);
+        Result r = measure(cluster, "s3-paths", config, topic, worker);
+        long objects = client.listObjectsV2Paginator(q -> q.bucket("bench").prefix("paths/")).contents().stream()
+                .filter(o -> o.key().endsWith(".parquet")).count();
+        boolean oom = cluster.logTails(100_000).contains("OutOfMemoryError");
+        System.out.printf("Memory: %d partitions x %d hourly paths (%,d records) with -Xmx1g and the default "
+                + "memory.buffer.max.bytes: peak heap %.0f MiB (garbage included), peak old generation after a GC %.0f "
+                + "MiB (sampled every 200 ms), %d objects, %,.0f records/s, OutOfMemoryError: %s%n", pathPartitions,
+                paths, total, r.peakHeap / 1048576.0, r.peakAfterGc / 1048576.0, objects, r.rate, oom ? "yes" : "no");
+    }
+
+    private static List<String> workerJvm() {
+        String jfr = System.getProperty("bench.jfr", "");
+        return jfr.isEmpty() ? List.of("-Xms1g", "-Xmx1g")
+                : List.of("-Xms1g", "-Xmx1g", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+    }
+
+    private static Map<String, String> converters(Map<String, String> c) {
+        c.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("value.converter.schemas.enable", "true");
+        return c;
+    }
+
+    private static Map<String, String> discard(String topic) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", DiscardSink.class.getName());
+        c.put("topics", topic);
+        c.put("tasks.max", "1");
+        return converters(c);
+    }
+
+    private static Map<String, String> sink(S3Server s3, String topic, String dir) {
+        Map<String, String> c = new HashMap<>(s3.sinkProps("bench"));
+        c.put("connector.class", "io.sluice.connect.s3.S3ParquetSinkConnector");
+        c.put("topics", topic);
+        c.put("tasks.max", "1");
+        c.put("topics.dir", dir);
+        c.put("flush.size", "250000");
+        c.put("rotate.schedule.interval.ms", "2000");
+        c.put("parquet.codec", "snappy");
+        return converters(c);
+    }
+
+    private record Result(double rate, double mbps, long peakHeap, long peakOld, long peakAfterGc) {
+    }
+
+    /** Times a sink from creation until its consumer group has committed every offset of {@code topic}. */
+    private Result measure(ConnectCluster cluster, String name, Map<String, String> config, String topic,
+            ConnectWorker heapOf) throws Exception {
+        try (Admin admin = cluster.admin(); BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf)) {
+            long count = BenchSupport.endOffsets(admin, topic);
+            long start = System.nanoTime();
+            cluster.rest().createConnector(name, config);
+            try {
+                Wait.until(count + " offsets of " + topic + " committed by " + name, TIMEOUT,
+                        () -> BenchSupport.committedOffsets(admin, name) >= count);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new Result(count / seconds, valueBytes.getOrDefault(topic, 0L) / seconds / 1e6, heap.peak(),
+                        heap.peakOld(), heap.peakAfterGc());
+            } finally {
+                cluster.rest().deleteConnector(name);
+            }
+        }
+    }
+
+    /** Uncompressed bytes of the record values produced per topic: the data rate the sinks convert. */
+    private final Map<String, Long> valueBytes = new HashMap<>();
+
+    private void produce(ConnectCluster cluster, String topic, long count,
+            java.util.function.LongUnaryOperator created) {
+        long bytes = 0;
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1 << 20));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG, "true");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            int partitions = producer.partitionsFor(topic).size();
+            for (long i = 0; i < count; i++) {
+                byte[] value = message(i, created.applyAsLong(i));
+                bytes += value.length;
+                producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null, value));
+            }
+            producer.flush();
+        }
+        valueBytes.put(topic, bytes);
+    }
+
+    /** Limit (a): the same records, converted beforehand, written by one parquet-avro writer to a local file. */
+    private double plainWrite() throws Exception {
+        JsonConverter converter = new JsonConverter();
+        converter.configure(Map.of("schemas.enable", "true"), false);
+        SchemaAndValue first = converter.toConnectData("bench", message(0, BASE));
+        org.apache.avro.Schema avro = AvroSchemas.toAvro(first.schema());
+        AvroValues.Converter toAvro = AvroValues.compile(first.schema(), avro);
+        List<GenericRecord> rows = new ArrayList<>((int) records);
+        for (long i = 0; i < records; i++) {
+            rows.add((GenericRecord) toAvro.convert(converter.toConnectData("bench", message(i, BASE + i)).value()));
+        }
+        Path file = Files.createTempFile("sluice-bench-", ".parquet");
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            Counting out = new Counting(os);
+            long start = System.nanoTime();
+            try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro,
+                    new ParquetFiles.Settings(CompressionCodecName.SNAPPY, 32 << 20, 1 << 20, true))) {
+                for (GenericRecord r : rows) {
+                    writer.write(r);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("    (a) wrote %.1f MB of Parquet%n", out.pos / 1e6);
+            return records / seconds;
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static final class Counting extends PositionOutputStream {
+        private final OutputStream out;
+        private long pos;
+
+        Counting(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public long getPos() {
+            return pos;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            out.write(b);
+            pos++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            out.write(b, off, len);
+            pos += len;
+        }
+    }
+}
