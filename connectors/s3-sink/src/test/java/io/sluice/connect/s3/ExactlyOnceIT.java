@@ -110,6 +110,7 @@ class ExactlyOnceIT {
         RecordingContext zombieContext = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask zombie = start(props(bucket, 30), zombieContext, Set.of(tp));
         zombie.put(Orders.records(0, 0, 150));
+        zombie.preCommit(Map.of()); // waits for the put: the task writes on a thread of its own
 
         RecordingContext ownerContext = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask owner = start(props(bucket, 30), ownerContext, Set.of(tp));
@@ -120,6 +121,7 @@ class ExactlyOnceIT {
         assertThat(zombieContext.paused).containsExactly(tp);
 
         owner.put(Orders.records(0, from, 400));
+        owner.preCommit(Map.of());
         owner.preCommit(Map.of());
         Map<String, String> flush = props(bucket, 30);
         owner.stop();

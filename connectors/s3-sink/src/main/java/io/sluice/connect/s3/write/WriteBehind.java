@@ -77,7 +77,9 @@ public final class WriteBehind implements AutoCloseable {
         rethrow();
         Future<T> result = thread.submit(operation);
         try {
-            return result.get();
+            T value = result.get();
+            rethrow(); // a put queued before this call failed
+            return value;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while writing", e);

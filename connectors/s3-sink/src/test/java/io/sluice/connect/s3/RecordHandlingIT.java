@@ -1,0 +1,189 @@
+package io.sluice.connect.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.connect.testkit.S3Server;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * What the sink does with each kind of record, against S3Proxy: schemaless JSON, tombstones, bad records, and two
+ * schema versions interleaved. Each case ends with the objects read back.
+ */
+class RecordHandlingIT {
+
+    private static final TopicPartition TP = new TopicPartition("orders", 0);
+    private static S3Server s3;
+    private static S3Client client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        s3 = new S3Server();
+        client = s3.client();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        s3.close();
+    }
+
+    private static Map<String, String> props(String bucket) {
+        s3.createBucket(bucket);
+        Map<String, String> props = new HashMap<>(s3.sinkProps(bucket));
+        props.put("flush.size", "1000");
+        props.put("kafka.metadata.fields", "partition,offset,key");
+        return props;
+    }
+
+    /** Runs records through a task and commits everything it holds (scheduled rotation after the last put). */
+    private static RecordingContext write(Map<String, String> props, List<SinkRecord> records) {
+        props.put("rotate.schedule.interval.ms", "1");
+        RecordingContext context = new RecordingContext(Set.of(TP), true);
+        S3ParquetSinkTask task = context.start(props);
+        task.put(records);
+        long end = records.get(records.size() - 1).kafkaOffset() + 1;
+        io.sluice.connect.testkit.Wait.until("everything committed", java.time.Duration.ofSeconds(30), () -> {
+            task.put(List.of());
+            var offsets = task.preCommit(Map.of());
+            return offsets.containsKey(TP) && offsets.get(TP).offset() == end;
+        });
+        task.stop();
+        return context;
+    }
+
+    private static SinkRecord schemaless(long offset, Object value) {
+        return new SinkRecord("orders", 0, null, "k" + offset, null, value, offset);
+    }
+
+    private static Map<String, Object> json(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void schemalessJsonIsWrittenWithAnInferredSchemaAndANewFileOnlyWhenAShapeDoesNotFit() {
+        String bucket = "schemaless";
+        List<SinkRecord> records = new ArrayList<>();
+        records.add(schemaless(0, json("id", 1L, "name", "a", "tags", List.of("x"))));
+        records.add(schemaless(1, json("id", 2L, "name", null)));                      // fits: null field
+        records.add(schemaless(2, json("id", 3L, "tags", List.of())));                 // fits: absent field, empty list
+        records.add(schemaless(3, json("id", 4.5, "name", "d", "extra", json("n", 1L)))); // wider: new file, merged
+        records.add(schemaless(4, json("id", 5L, "name", "e")));                       // fits the merged schema
+        write(props(bucket), records);
+
+        Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, bucket, "topics/orders/");
+        assertThat(objects).hasSize(2);
+        List<GenericRecord> rows = new ArrayList<>();
+        objects.values().forEach(rows::addAll);
+        rows.sort(java.util.Comparator.comparingLong(r -> (Long) r.get("_kafka_offset")));
+        assertThat(rows).extracting(r -> r.get("_kafka_offset")).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(rows.get(0).get("id")).isEqualTo(1L);
+        assertThat(rows.get(1).get("name")).isNull();
+        assertThat(rows.get(3).get("id")).isEqualTo(4.5);
+        assertThat(rows.get(4).get("id")).isEqualTo(5.0);
+        assertThat(((GenericRecord) rows.get(3).get("extra")).get("n")).isEqualTo(1L);
+        assertThat(rows.get(4).get("_kafka_key").toString()).isEqualTo("k4");
+    }
+
+    @Test
+    void tombstonesFailByDefaultNamingTheKeyAndAreIgnoredOrWrittenWhenConfigured() {
+        Schema schema = SchemaBuilder.struct().name("V").field("v", Schema.OPTIONAL_STRING_SCHEMA).optional().build();
+        List<SinkRecord> records = List.of(
+                new SinkRecord("orders", 0, null, "a", schema, new Struct(schema).put("v", "x"), 0),
+                new SinkRecord("orders", 0, null, "b", schema, null, 1),
+                new SinkRecord("orders", 0, null, "c", schema, new Struct(schema).put("v", "z"), 2));
+
+        RecordingContext context = new RecordingContext(Set.of(TP), false);
+        S3ParquetSinkTask failing = context.start(props("tombstones-fail"));
+        failing.put(records);
+        assertThatThrownBy(() -> failing.preCommit(Map.of())).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("behavior.on.null.values").hasMessageContaining("orders-0@1");
+        failing.stop();
+
+        Map<String, String> ignore = props("tombstones-ignore");
+        ignore.put("behavior.on.null.values", "ignore");
+        write(ignore, records);
+        assertThat(rowsOf("tombstones-ignore")).extracting(r -> r.get("_kafka_offset")).containsExactly(0L, 2L);
+
+        Map<String, String> keep = props("tombstones-write");
+        keep.put("behavior.on.null.values", "write");
+        write(keep, records);
+        List<GenericRecord> rows = rowsOf("tombstones-write");
+        assertThat(rows).extracting(r -> r.get("_kafka_offset")).containsExactly(0L, 1L, 2L);
+        assertThat(rows.get(1).get("v")).isNull();
+        assertThat(rows.get(1).get("_kafka_key").toString()).isEqualTo("b");
+    }
+
+    @Test
+    void aRecordThatCannotBePlacedGoesToTheErrantRecordReporterAndNothingElseIsLost() {
+        Map<String, String> props = props("bad-records");
+        props.put("partitioner.class", "field");
+        props.put("partition.field.name", "region");
+        List<SinkRecord> records = List.of(
+                schemaless(0, json("region", "eu", "n", 1L)),
+                schemaless(1, json("n", 2L)),                    // no region: cannot be placed
+                schemaless(2, "not an object"),                  // not a row
+                schemaless(3, json("region", "us", "n", 4L)));
+        RecordingContext context = write(props, records);
+        assertThat(context.errant).extracting(SinkRecord::kafkaOffset).containsExactly(1L, 2L);
+        assertThat(rowsOf("bad-records")).extracting(r -> r.get("_kafka_offset")).containsExactlyInAnyOrder(0L, 3L);
+        assertThat(ParquetObjects.read(client, "bad-records", "topics/orders/").keySet())
+                .anyMatch(k -> k.startsWith("topics/orders/region=eu/"))
+                .anyMatch(k -> k.startsWith("topics/orders/region=us/"));
+    }
+
+    @Test
+    void interleavedSchemaVersionsShareAFileUnderBackwardCompatibility() {
+        Schema v1 = SchemaBuilder.struct().name("Order").version(1).field("id", Schema.INT64_SCHEMA).build();
+        Schema v2 = SchemaBuilder.struct().name("Order").version(2).field("id", Schema.INT64_SCHEMA)
+                .field("note", SchemaBuilder.string().optional().defaultValue("none").build()).build();
+        List<SinkRecord> records = new ArrayList<>();
+        for (long o = 0; o < 40; o++) {
+            Schema s = o % 2 == 0 ? v2 : v1;
+            Struct value = new Struct(s).put("id", o);
+            if (s == v2) {
+                value.put("note", "n" + o);
+            }
+            records.add(new SinkRecord("orders", 0, null, null, s, value, o));
+        }
+        Map<String, String> backward = props("evolution-backward");
+        backward.put("schema.compatibility", "backward");
+        write(backward, records);
+        Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, "evolution-backward", "topics/orders/");
+        assertThat(objects).as("one file: v1 records are projected to v2").hasSize(1);
+        List<GenericRecord> rows = objects.values().iterator().next();
+        assertThat(rows).hasSize(40);
+        assertThat(rows.get(1).get("note").toString()).isEqualTo("none");
+
+        Map<String, String> none = props("evolution-none");
+        write(none, records);
+        assertThat(ParquetObjects.read(client, "evolution-none", "topics/orders/")).as("a file per change").hasSize(40);
+    }
+
+    private static List<GenericRecord> rowsOf(String bucket) {
+        List<GenericRecord> rows = new ArrayList<>();
+        ParquetObjects.read(client, bucket, "topics/orders/").values().forEach(rows::addAll);
+        rows.sort(java.util.Comparator.comparingLong(r -> (Long) r.get("_kafka_offset")));
+        return rows;
+    }
+}
