@@ -162,6 +162,36 @@ class S3SinkBundleIT {
         }
     }
 
+    @Test
+    void everyOffsetOnceWhileTasksAreRescaledUnderLoad() {
+        ConnectCluster cluster = CLUSTER.cluster();
+        String bucket = "orders-rescale";
+        String topic = "orders-rescale";
+        s3.createBucket(bucket);
+        cluster.createTopic(topic, 4);
+        Map<String, String> config = sink(bucket, topic);
+        config.put("tasks.max", "1");
+        cluster.produce(topic, orders(0, 2000));
+        cluster.rest().run("s3-rescale", config, 1, TIMEOUT);
+        try {
+            Wait.until("the first objects", TIMEOUT, () -> count(bucket, topic) > 0);
+            config.put("tasks.max", "2");
+            cluster.rest().putConnectorConfig("s3-rescale", config);
+            cluster.produce(topic, orders(2000, 4000));
+            cluster.rest().awaitState("s3-rescale", "RUNNING", 2, TIMEOUT);
+            config.put("tasks.max", "1");
+            cluster.rest().putConnectorConfig("s3-rescale", config);
+            cluster.produce(topic, orders(4000, 6000));
+            Wait.until("all 6000 records in objects", TIMEOUT, () -> count(bucket, topic) >= 6000);
+            JsonNode totals = DuckDb.query("SELECT count(*) AS n, count(DISTINCT (_kafka_partition, _kafka_offset)) "
+                    + "AS distinct_offsets FROM " + table(bucket, topic)).get(0);
+            assertThat(totals.get("n").asLong()).as("rows").isEqualTo(6000);
+            assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(6000);
+        } finally {
+            cluster.rest().deleteConnector("s3-rescale");
+        }
+    }
+
     private static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;

@@ -1,6 +1,7 @@
 package io.sluice.connect.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.connect.testkit.S3Server;
 import io.sluice.connect.testkit.Wait;
@@ -136,6 +137,50 @@ class ExactlyOnceIT {
         last.stop();
         zombie.stop();
         assertExactlyOnce(bucket, Map.of(0, 400L));
+    }
+
+    @Test
+    void anUploadListedInTheIndexButNeverCompletedIsAbortedAndItsRecordsWrittenAgain() throws Exception {
+        String bucket = "mid-commit";
+        TopicPartition tp = new TopicPartition("orders", 0);
+        Map<String, String> props = props(bucket, 100);
+        props.put("partitioner.class", "default");
+        RecordingContext firstContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask first = firstContext.start(props);
+        first.put(Orders.records(0, 0, 130));
+        first.preCommit(Map.of()); // offsets 0..99 in one object, 100..129 open
+
+        // The state a task leaves when it dies between listing a file in the index and completing its upload.
+        String indexKey = "topics/orders/_sluice/0.json";
+        String key = "topics/orders/partition=0/orders+0+0000000100.snappy.parquet";
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)
+                .metadata(Map.of("sluice-attempt", "dead-task"))).uploadId();
+        client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("half a file"));
+        com.fasterxml.jackson.databind.node.ObjectNode index = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        client.getObjectAsBytes(b -> b.bucket(bucket).key(indexKey)).asByteArray());
+        index.withArray("files").addObject().put("key", key).put("path", "partition=0").put("start", 100)
+                .put("end", 129).put("upload", uploadId).put("attempt", "dead-task");
+        client.putObject(b -> b.bucket(bucket).key(indexKey),
+                software.amazon.awssdk.core.sync.RequestBody.fromString(index.toString()));
+
+        props.put("rotate.schedule.interval.ms", "1");
+        RecordingContext nextContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask next = nextContext.start(props);
+        long from = nextContext.rewinds.get(tp);
+        assertThat(from).isLessThanOrEqualTo(100);
+        next.put(Orders.records(0, from, 150));
+        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+            next.put(List.of());
+            return next.preCommit(Map.of()).get(tp).offset() == 150;
+        });
+        next.stop();
+        // The dead task's upload can no longer be completed: a late zombie cannot make it visible.
+        assertThatThrownBy(() -> client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag("x")))))
+                .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class);
+        assertExactlyOnce(bucket, Map.of(0, 150L));
     }
 
     @Test
