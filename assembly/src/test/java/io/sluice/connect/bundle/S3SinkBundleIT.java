@@ -8,6 +8,7 @@ import io.sluice.connect.testkit.ConnectClusterExtension;
 import io.sluice.connect.testkit.ConnectWorker;
 import io.sluice.connect.testkit.DuckDb;
 import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.TcpProxy;
 import io.sluice.connect.testkit.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,7 +107,7 @@ class S3SinkBundleIT {
             return null;
         }
         return "read_parquet(" + DuckDb.literal(dir + "/topics/" + topic + "/**/*.parquet")
-                + ", hive_partitioning = true)";
+                + ", hive_partitioning = true, union_by_name = true)";
     }
 
     private static long count(String bucket, String topic) {
@@ -189,6 +190,100 @@ class S3SinkBundleIT {
             assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(6000);
         } finally {
             cluster.rest().deleteConnector("s3-rescale");
+        }
+    }
+
+    @Test
+    void schemalessJsonWithTombstonesLateRecordsAndTheAutumnHourReadBackByDuckDb() {
+        ConnectCluster cluster = CLUSTER.cluster();
+        String bucket = "events";
+        String topic = "events";
+        s3.createBucket(bucket);
+        cluster.createTopic(topic, 2);
+        // 2026-10-25 in Paris: 02:00-03:00 happens twice (CEST, then CET from 01:00Z). Times run over 00:00Z-02:59Z,
+        // shuffled so records arrive late and out of order; every tenth record is a tombstone; some carry an extra field.
+        long start = java.time.Instant.parse("2026-10-25T00:00:00Z").toEpochMilli();
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        java.util.Random random = new java.util.Random(42);
+        int tombstones = 0;
+        for (int i = 0; i < 3000; i++) {
+            if (i % 10 == 9) {
+                records.add(new java.util.AbstractMap.SimpleEntry<>("k" + i, null));
+                tombstones++;
+                continue;
+            }
+            long at = start + (long) (random.nextDouble() * 3 * HOUR);
+            String iso = java.time.Instant.ofEpochMilli(at).atZone(java.time.ZoneId.of("Europe/Paris"))
+                    .toOffsetDateTime().toString();
+            records.add(Map.entry("k" + i, "{\"id\":" + i + ",\"at\":\"" + iso + "\",\"amount\":" + (i % 7)
+                    + (i % 5 == 0 ? ",\"extra\":{\"n\":" + i + "}" : "") + "}"));
+        }
+        cluster.produce(topic, records);
+        Map<String, String> config = sink(bucket, topic);
+        config.put("value.converter.schemas.enable", "false");
+        config.put("timezone", "Europe/Paris");
+        config.put("timestamp.field", "at");
+        config.put("behavior.on.null.values", "ignore");
+        int rows = 3000 - tombstones;
+        cluster.rest().run("s3-events", config, 2, TIMEOUT);
+        try {
+            Wait.until("all " + rows + " rows in objects", TIMEOUT, () -> count(bucket, topic) >= rows);
+            String table = table(bucket, topic);
+            JsonNode totals = DuckDb.query("SELECT count(*) AS n, count(DISTINCT (_kafka_partition, _kafka_offset)) "
+                    + "AS distinct_offsets, count(extra) AS with_extra FROM " + table).get(0);
+            assertThat(totals.get("n").asLong()).as("rows").isEqualTo(rows);
+            assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(rows);
+            assertThat(totals.get("with_extra").asLong()).isEqualTo(java.util.stream.IntStream.range(0, 3000)
+                    .filter(i -> i % 10 != 9 && i % 5 == 0).count());
+            // Each row's directory is the local hour of its time: both 02:xx hours share hour=02, none is misfiled.
+            JsonNode misfiled = DuckDb.query("SELECT count(*) AS n FROM " + table + " WHERE \"hour\"::INT <> "
+                    + "hour(timezone('Europe/Paris', \"at\"::TIMESTAMPTZ)) OR \"day\"::INT <> 25").get(0);
+            assertThat(misfiled.get("n").asLong()).isZero();
+            JsonNode hours = DuckDb.query("SELECT \"hour\"::INT AS h, count(*) AS n FROM " + table
+                    + " GROUP BY ALL ORDER BY h");
+            List<Integer> seen = new ArrayList<>();
+            hours.forEach(h -> seen.add(h.get("h").asInt()));
+            assertThat(seen).containsExactly(2, 3);
+        } finally {
+            cluster.rest().deleteConnector("s3-events");
+        }
+    }
+
+    @Test
+    void throttlingAndServerErrorsFromS3AreRiddenOutWhileTheTasksStayRunning() throws Exception {
+        ConnectCluster cluster = CLUSTER.cluster();
+        String bucket = "orders-outage";
+        String topic = "orders-outage";
+        s3.createBucket(bucket);
+        cluster.createTopic(topic, 4);
+        int port = Integer.parseInt(s3.url().substring(s3.url().lastIndexOf(':') + 1));
+        try (TcpProxy proxy = new TcpProxy(port)) {
+            Map<String, String> config = sink(bucket, topic);
+            config.put("store.url", "http://127.0.0.1:" + proxy.port());
+            config.put("s3.part.retries", "2");
+            config.put("s3.retry.backoff.ms", "50");
+            cluster.produce(topic, orders(0, 2000));
+            cluster.rest().run("s3-outage", config, 2, TIMEOUT);
+            try {
+                Wait.until("the first objects", TIMEOUT, () -> count(bucket, topic) > 0);
+                proxy.failHttp(503);
+                cluster.produce(topic, orders(2000, 4000));
+                Wait.until("S3 refused some requests", TIMEOUT, () -> proxy.refused() > 20);
+                proxy.failHttp(500);
+                Wait.until("S3 refused more requests", TIMEOUT, () -> proxy.refused() > 40);
+                JsonNode status = cluster.rest().status("s3-outage");
+                assertThat(status.at("/tasks/0/state").asText()).isEqualTo("RUNNING");
+                assertThat(status.at("/tasks/1/state").asText()).isEqualTo("RUNNING");
+                proxy.up();
+                cluster.produce(topic, orders(4000, 6000));
+                Wait.until("all 6000 records in objects", TIMEOUT, () -> count(bucket, topic) >= 6000);
+                JsonNode totals = DuckDb.query("SELECT count(*) AS n, count(DISTINCT (_kafka_partition, "
+                        + "_kafka_offset)) AS distinct_offsets FROM " + table(bucket, topic)).get(0);
+                assertThat(totals.get("n").asLong()).as("rows").isEqualTo(6000);
+                assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(6000);
+            } finally {
+                cluster.rest().deleteConnector("s3-outage");
+            }
         }
     }
 
