@@ -115,6 +115,20 @@ class S3SinkBundleIT {
         return table == null ? 0 : DuckDb.query("SELECT count(*) AS n FROM " + table).get(0).get("n").asLong();
     }
 
+    /**
+     * Waits until the objects hold {@code rows} rows, then asserts with DuckDB that they hold exactly that many
+     * distinct Kafka offsets: every offset once. Returns the table expression for further queries.
+     */
+    private static String assertEveryOffsetOnce(String bucket, String topic, long rows) {
+        Wait.until("all " + rows + " rows in objects", TIMEOUT, () -> count(bucket, topic) >= rows);
+        String table = table(bucket, topic);
+        JsonNode totals = DuckDb.query("SELECT count(*) AS n, count(DISTINCT (_kafka_partition, _kafka_offset)) "
+                + "AS distinct_offsets FROM " + table).get(0);
+        assertThat(totals.get("n").asLong()).as("rows").isEqualTo(rows);
+        assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(rows);
+        return table;
+    }
+
     @Test
     void everyOffsetOnceAcrossAWorkerKillReadBackByDuckDb() throws Exception {
         ConnectCluster cluster = CLUSTER.cluster();
@@ -131,14 +145,9 @@ class S3SinkBundleIT {
                     .orElseThrow();
             victim.kill();
             cluster.produce(topic, orders(3000, 6000));
-            Wait.until("all 6000 records in objects", TIMEOUT, () -> count(bucket, topic) >= 6000);
-
-            String table = table(bucket, topic);
-            JsonNode totals = DuckDb.query("SELECT count(*) AS n, count(DISTINCT (_kafka_partition, _kafka_offset)) "
-                    + "AS distinct_offsets, count(DISTINCT id) AS ids FROM " + table).get(0);
-            assertThat(totals.get("n").asLong()).as("rows").isEqualTo(6000);
-            assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(6000);
-            assertThat(totals.get("ids").asLong()).as("orders").isEqualTo(6000);
+            String table = assertEveryOffsetOnce(bucket, topic, 6000);
+            assertThat(DuckDb.query("SELECT count(DISTINCT id) AS ids FROM " + table).get(0).get("ids").asLong())
+                    .as("orders").isEqualTo(6000);
 
             Map<String, String> types = new HashMap<>();
             DuckDb.query("DESCRIBE SELECT * FROM " + table).forEach(c ->
@@ -183,11 +192,7 @@ class S3SinkBundleIT {
             config.put("tasks.max", "1");
             cluster.rest().putConnectorConfig("s3-rescale", config);
             cluster.produce(topic, orders(4000, 6000));
-            Wait.until("all 6000 records in objects", TIMEOUT, () -> count(bucket, topic) >= 6000);
-            JsonNode totals = DuckDb.query("SELECT count(*) AS n, count(DISTINCT (_kafka_partition, _kafka_offset)) "
-                    + "AS distinct_offsets FROM " + table(bucket, topic)).get(0);
-            assertThat(totals.get("n").asLong()).as("rows").isEqualTo(6000);
-            assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(6000);
+            assertEveryOffsetOnce(bucket, topic, 6000);
         } finally {
             cluster.rest().deleteConnector("s3-rescale");
         }
@@ -227,13 +232,8 @@ class S3SinkBundleIT {
         int rows = 3000 - tombstones;
         cluster.rest().run("s3-events", config, 2, TIMEOUT);
         try {
-            Wait.until("all " + rows + " rows in objects", TIMEOUT, () -> count(bucket, topic) >= rows);
-            String table = table(bucket, topic);
-            JsonNode totals = DuckDb.query("SELECT count(*) AS n, count(DISTINCT (_kafka_partition, _kafka_offset)) "
-                    + "AS distinct_offsets, count(extra) AS with_extra FROM " + table).get(0);
-            assertThat(totals.get("n").asLong()).as("rows").isEqualTo(rows);
-            assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(rows);
-            assertThat(totals.get("with_extra").asLong()).isEqualTo(java.util.stream.IntStream.range(0, 3000)
+            String table = assertEveryOffsetOnce(bucket, topic, rows);
+            assertThat(DuckDb.query("SELECT count(extra) AS n FROM " + table).get(0).get("n").asLong()).isEqualTo(java.util.stream.IntStream.range(0, 3000)
                     .filter(i -> i % 10 != 9 && i % 5 == 0).count());
             // Each row's directory is the local hour of its time: both 02:xx hours share hour=02, none is misfiled.
             JsonNode misfiled = DuckDb.query("SELECT count(*) AS n FROM " + table + " WHERE \"hour\"::INT <> "
@@ -276,11 +276,7 @@ class S3SinkBundleIT {
                 assertThat(status.at("/tasks/1/state").asText()).isEqualTo("RUNNING");
                 proxy.up();
                 cluster.produce(topic, orders(4000, 6000));
-                Wait.until("all 6000 records in objects", TIMEOUT, () -> count(bucket, topic) >= 6000);
-                JsonNode totals = DuckDb.query("SELECT count(*) AS n, count(DISTINCT (_kafka_partition, "
-                        + "_kafka_offset)) AS distinct_offsets FROM " + table(bucket, topic)).get(0);
-                assertThat(totals.get("n").asLong()).as("rows").isEqualTo(6000);
-                assertThat(totals.get("distinct_offsets").asLong()).as("offsets, none twice").isEqualTo(6000);
+                assertEveryOffsetOnce(bucket, topic, 6000);
             } finally {
                 cluster.rest().deleteConnector("s3-outage");
             }
