@@ -50,7 +50,7 @@ class S3SinkBundleIT {
     static final ConnectClusterExtension CLUSTER = new ConnectClusterExtension(b -> b
             .kafkaVersion(System.getProperty("sluice.kafka.version")).workers(2).pluginPath(Bundle.pluginPath())
             .workerProperty("plugin.discovery", "service_load")
-            .workerProperty("offset.flush.interval.ms", "1000"));
+            .workerProperty("offset.flush.interval.ms", "1000").jmx());
 
     private static S3Server s3;
 
@@ -277,10 +277,75 @@ class S3SinkBundleIT {
                 proxy.up();
                 cluster.produce(topic, orders(4000, 6000));
                 assertEveryOffsetOnce(bucket, topic, 6000);
+                assertThat(metric(cluster, "s3-outage", "s3-retries-total")).as("retries counted").isPositive();
+                assertThat(metric(cluster, "s3-outage", "records-written-total")).isGreaterThanOrEqualTo(6000);
+                assertThat(metric(cluster, "s3-outage", "files-committed-total")).isPositive();
             } finally {
                 cluster.rest().deleteConnector("s3-outage");
             }
         }
+    }
+
+    private static Map<String, String> validating(String bucket) {
+        Map<String, String> config = sink(bucket, "orders");
+        config.put("name", "s3-validated");
+        return config;
+    }
+
+    /** Errors per key of a {@code config/validate} answer. */
+    private static Map<String, List<String>> errors(JsonNode validation) {
+        Map<String, List<String>> out = new HashMap<>();
+        validation.get("configs").forEach(c -> c.at("/value/errors").forEach(e ->
+                out.computeIfAbsent(c.at("/value/name").asText(), k -> new ArrayList<>()).add(e.asText())));
+        return out;
+    }
+
+    @Test
+    void validateNamesTheKeyAndTheFixAndNeverTheSecret() throws Exception {
+        ConnectCluster cluster = CLUSTER.cluster();
+        String connector = "io.sluice.connect.s3.S3ParquetSinkConnector";
+        s3.createBucket("validated");
+        Map<String, String> good = validating("validated");
+        assertThat(errors(cluster.rest().validate(connector, good))).isEmpty();
+
+        Map<String, String> missing = validating("no-such-bucket");
+        assertThat(errors(cluster.rest().validate(connector, missing)).get("s3.bucket.name"))
+                .anySatisfy(m -> assertThat(m).contains("no-such-bucket").contains("does not exist"));
+
+        Map<String, String> badSecret = validating("validated");
+        badSecret.put("aws.secret.access.key", "wrong-secret-7f3a");
+        JsonNode denied = cluster.rest().validate(connector, badSecret);
+        assertThat(errors(denied).get("s3.bucket.name")).anySatisfy(m -> assertThat(m).contains("denied"));
+        assertThat(denied.toString()).doesNotContain("wrong-secret-7f3a");
+
+        Map<String, String> time = validating("validated");
+        time.put("partitioner.class", "io.confluent.connect.storage.partitioner.TimeBasedPartitioner");
+        assertThat(errors(cluster.rest().validate(connector, time)).get("partitioner.class"))
+                .anySatisfy(m -> assertThat(m).contains("path.format"));
+
+        Map<String, String> codec = validating("validated");
+        codec.put("parquet.codec", "brotli");
+        assertThat(errors(cluster.rest().validate(connector, codec))).containsKey("parquet.codec");
+
+        assertThat(cluster.logTails(100_000)).doesNotContain("wrong-secret-7f3a")
+                .doesNotContain(S3Server.SECRET_KEY);
+    }
+
+    /** A plugin metric of the S3 sink's tasks, summed over the workers' MBeans. */
+    private static long metric(ConnectCluster cluster, String connector, String name) {
+        long sum = 0;
+        for (ConnectWorker w : cluster.workers()) {
+            if (!w.isAlive()) {
+                continue;
+            }
+            for (Map.Entry<String, Map<String, Object>> e : w.metrics("kafka.connect:type=plugins,*").entrySet()) {
+                Object v = e.getValue().get(name);
+                if (e.getKey().contains("connector=" + connector) && v instanceof Number n) {
+                    sum += n.longValue();
+                }
+            }
+        }
+        return sum;
     }
 
     private static void deleteTree(Path dir) {

@@ -204,13 +204,33 @@ public final class ConnectCluster implements AutoCloseable {
         return Admin.create(props);
     }
 
+    /**
+     * Creates a topic and returns once every partition's leader serves it: producing into a partition whose log is
+     * still being created can fail a whole idempotent batch sequence (OutOfOrderSequenceException).
+     */
     public void createTopic(String topic, int partitions) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+                }
             }
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(topic, p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            Wait.until("every partition of " + topic + " served by its leader", START_TIMEOUT, () -> {
+                try {
+                    admin.listOffsets(latest).all().get();
+                    return true;
+                } catch (ExecutionException e) {
+                    return false;
+                }
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
