@@ -331,6 +331,49 @@ class S3SinkBundleIT {
                 .doesNotContain(S3Server.SECRET_KEY);
     }
 
+    @Test
+    void interleavedSchemaVersionsShareFilesUnderBackwardCompatibility() {
+        ConnectCluster cluster = CLUSTER.cluster();
+        String bucket = "orders-evolution";
+        String topic = "orders-evolution";
+        s3.createBucket(bucket);
+        cluster.createTopic(topic, 2);
+        String v1 = "{\"type\":\"struct\",\"name\":\"shop.Order\",\"version\":1,\"fields\":["
+                + "{\"field\":\"id\",\"type\":\"int64\"}]}";
+        String v2 = "{\"type\":\"struct\",\"name\":\"shop.Order\",\"version\":2,\"fields\":["
+                + "{\"field\":\"id\",\"type\":\"int64\"},"
+                + "{\"field\":\"note\",\"type\":\"string\",\"optional\":true,\"default\":\"none\"}]}";
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            records.add(Map.entry("k" + i, i % 2 == 0
+                    ? "{\"schema\":" + v2 + ",\"payload\":{\"id\":" + i + ",\"note\":\"n" + i + "\"}}"
+                    : "{\"schema\":" + v1 + ",\"payload\":{\"id\":" + i + "}}"));
+        }
+        cluster.produce(topic, records);
+        Map<String, String> config = sink(bucket, topic);
+        config.put("partitioner.class", "default");
+        config.put("schema.compatibility", "backward");
+        config.put("flush.size", "100000");
+        config.put("rotate.schedule.interval.ms", "10000");
+        cluster.rest().run("s3-evolution", config, 2, TIMEOUT);
+        try {
+            String table = assertEveryOffsetOnce(bucket, topic, 2000);
+            // A v1 record is projected to v2 (note = its default) once the file holds v2; only v1 records that come
+            // before a partition's first v2 record are in a v1 file, without the column.
+            JsonNode notes = DuckDb.query("SELECT count(*) FILTER (WHERE id % 2 = 1 AND note = 'none') AS projected, "
+                    + "count(*) FILTER (WHERE id % 2 = 1 AND note IS NULL) AS v1, "
+                    + "count(*) FILTER (WHERE id % 2 = 0 AND note = 'n' || id) AS v2 FROM " + table).get(0);
+            assertThat(notes.get("projected").asLong() + notes.get("v1").asLong()).isEqualTo(1000);
+            assertThat(notes.get("projected").asLong()).as("v1 rows projected with the default").isGreaterThan(990);
+            assertThat(notes.get("v2").asLong()).as("v2 rows as written").isEqualTo(1000);
+            JsonNode files = DuckDb.query("SELECT count(DISTINCT filename) AS n FROM read_parquet("
+                    + table.substring(table.indexOf('(') + 1, table.indexOf(',')) + ", filename = true)").get(0);
+            assertThat(files.get("n").asLong()).as("not a file per schema change").isLessThanOrEqualTo(8);
+        } finally {
+            cluster.rest().deleteConnector("s3-evolution");
+        }
+    }
+
     /** A plugin metric of the S3 sink's tasks, summed over the workers' MBeans. */
     private static long metric(ConnectCluster cluster, String connector, String name) {
         long sum = 0;

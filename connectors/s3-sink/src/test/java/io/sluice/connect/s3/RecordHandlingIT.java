@@ -180,6 +180,34 @@ class RecordHandlingIT {
         assertThat(ParquetObjects.read(client, "evolution-none", "topics/orders/")).as("a file per change").hasSize(40);
     }
 
+    @Test
+    void rotateIntervalCutsFilesByRecordTimeAndRotateSizeBySize() {
+        Schema schema = SchemaBuilder.struct().name("E").field("id", Schema.INT64_SCHEMA)
+                .field("text", Schema.STRING_SCHEMA).build();
+        List<SinkRecord> records = new ArrayList<>();
+        for (long o = 0; o < 300; o++) {
+            // one record every 30 s: the records span 2.5 hours of record time
+            records.add(new SinkRecord("orders", 0, null, null, schema, new Struct(schema).put("id", o)
+                    .put("text", "x".repeat(200) + o), o, 1_795_000_000_000L + o * 30_000L,
+                    org.apache.kafka.common.record.TimestampType.CREATE_TIME));
+        }
+        Map<String, String> interval = props("rotate-interval");
+        interval.put("timestamp.extractor", "Record");
+        interval.put("rotate.interval.ms", "3600000");
+        write(interval, records);
+        assertThat(ParquetObjects.read(client, "rotate-interval", "topics/orders/").keySet())
+                .extracting(k -> k.substring(k.lastIndexOf('+') + 1, k.indexOf('.', k.lastIndexOf('+'))))
+                .containsExactlyInAnyOrder("0000000000", "0000000120", "0000000240");
+
+        Map<String, String> size = props("rotate-size");
+        size.put("rotate.size.bytes", "20000");
+        size.put("parquet.dictionary.encoding", "false");
+        write(size, records);
+        Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, "rotate-size", "topics/orders/");
+        assertThat(objects).hasSizeGreaterThan(2);
+        assertThat(objects.values().stream().mapToInt(List::size).sum()).isEqualTo(300);
+    }
+
     private static List<GenericRecord> rowsOf(String bucket) {
         List<GenericRecord> rows = new ArrayList<>();
         ParquetObjects.read(client, bucket, "topics/orders/").values().forEach(rows::addAll);
