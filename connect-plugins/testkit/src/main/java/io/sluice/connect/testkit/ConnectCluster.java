@@ -142,7 +142,7 @@ public final class ConnectCluster implements AutoCloseable {
                     "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
                     "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
         }
-        return new ConnectWorker(index, dist, dir.resolve("worker-" + index), props, jvm, jmxPort);
+        return new ConnectWorker(index, dist, dir.resolve("worker-" + index), props, jvm, jmxPort, spec.workerEnvironment);
     }
 
     public KafkaDistribution distribution() {
@@ -333,6 +333,7 @@ public final class ConnectCluster implements AutoCloseable {
         private Path pluginPath;
         private Path baseDir = Paths.get(System.getProperty("sluice.testkit.dir", "target/connect-cluster"));
         private final Map<String, String> workerProperties = new LinkedHashMap<>();
+        private final Map<String, String> workerEnvironment = new LinkedHashMap<>();
         private boolean jmx;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         // Small heaps and a quick JIT: test clusters live for seconds to minutes on 2 cores.
@@ -383,6 +384,12 @@ public final class ConnectCluster implements AutoCloseable {
 
         public Builder brokerProperty(String key, String value) {
             brokerProperties.put(key, value);
+            return this;
+        }
+
+        /** An environment variable of every worker process (what {@code ${env:...}} config values read). */
+        public Builder workerEnv(String key, String value) {
+            workerEnvironment.put(key, value);
             return this;
         }
 

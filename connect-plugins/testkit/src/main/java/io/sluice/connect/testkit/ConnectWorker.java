@@ -23,7 +23,8 @@ public final class ConnectWorker {
     private final int jmxPort;
     static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
-    ConnectWorker(int index, KafkaDistribution dist, Path dir, Map<String, String> props, List<String> jvmOptions, int jmxPort) {
+    ConnectWorker(int index, KafkaDistribution dist, Path dir, Map<String, String> props, List<String> jvmOptions, int jmxPort,
+                  Map<String, String> environment) {
         this.index = index;
         this.jmxPort = jmxPort;
         this.port = Integer.parseInt(props.get("rest.advertised.port"));
@@ -32,7 +33,8 @@ public final class ConnectWorker {
         List<String> jvm = new ArrayList<>(jvmOptions);
         jvm.addAll(LogConfig.options(dist, dir));
         this.process = new JavaProcess("connect-worker-" + index, jvm, dist.classpath(),
-                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString()), dir.resolve("logs/worker.log"));
+                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString()), dir.resolve("logs/worker.log"),
+                environment);
         this.rest = new ConnectRestClient(URI.create("http://127.0.0.1:" + port));
     }
 

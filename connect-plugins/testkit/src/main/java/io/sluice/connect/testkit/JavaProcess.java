@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +29,18 @@ final class JavaProcess {
     private final String name;
     private final List<String> command;
     private final Path log;
+    private final Map<String, String> environment;
     private Process process;
 
     JavaProcess(String name, List<String> jvmOptions, List<Path> classpath, String mainClass, List<String> args, Path log) {
+        this(name, jvmOptions, classpath, mainClass, args, log, Map.of());
+    }
+
+    JavaProcess(String name, List<String> jvmOptions, List<Path> classpath, String mainClass, List<String> args, Path log,
+                Map<String, String> environment) {
         this.name = name;
         this.log = log;
+        this.environment = Map.copyOf(environment);
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -71,7 +79,9 @@ final class JavaProcess {
             Files.createDirectories(log.getParent());
             Files.writeString(log, "### " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
