@@ -197,6 +197,26 @@ class BundleZipIT {
     }
 
     @Test
+    void configReferenceHasEveryKeyOfEveryPlugin() throws Exception {
+        String reference = Files.readString(Bundle.dir().resolve("doc/config-reference.md"), StandardCharsets.UTF_8);
+        Map<String, org.apache.kafka.common.config.ConfigDef> plugins = Map.of(
+                "io.sluice.connect.jdbc.JdbcSourceConnector", new io.sluice.connect.jdbc.JdbcSourceConnector().config(),
+                "io.sluice.connect.s3.S3ParquetSinkConnector", new io.sluice.connect.s3.S3ParquetSinkConnector().config(),
+                "io.sluice.connect.smt.PiiMask$Value", new io.sluice.connect.smt.PiiMask.Value<>().config(),
+                "io.sluice.connect.smt.DeadLetterRouter", new io.sluice.connect.smt.DeadLetterRouter<>().config(),
+                "io.sluice.connect.smt.OutboxRouter", new io.sluice.connect.smt.OutboxRouter<>().config());
+        for (Map.Entry<String, org.apache.kafka.common.config.ConfigDef> p : plugins.entrySet()) {
+            int start = reference.indexOf("\n## " + p.getKey() + "\n");
+            assertThat(start).as("a section for " + p.getKey()).isNotNegative();
+            int end = reference.indexOf("\n## ", start + 1);
+            String section = reference.substring(start, end < 0 ? reference.length() : end);
+            for (String key : p.getValue().names()) {
+                assertThat(section).as(p.getKey() + " documents " + key).contains("| `" + key + "` |");
+            }
+        }
+    }
+
+    @Test
     void thirdPartyNoticeListsEveryForeignJar() throws IOException {
         String notice = Files.readString(Bundle.dir().resolve("doc/THIRD-PARTY.txt"), StandardCharsets.UTF_8);
         for (Path jar : Bundle.libJars()) {

@@ -38,4 +38,10 @@ public final class ParsedBy implements ConfigDef.Validator {
             throw new ConfigException(name, value, e.getMessage());
         }
     }
+
+    /** What a generated reference shows in its valid-values column: the description says what parses. */
+    @Override
+    public String toString() {
+        return "see description";
+    }
 }
