@@ -98,6 +98,12 @@ class S3SinkBundleIT {
         return config;
     }
 
+    /** An empty bucket and a topic of {@code partitions} partitions for one test. */
+    private static void prepare(ConnectCluster cluster, String bucket, String topic, int partitions) {
+        s3.createBucket(bucket);
+        cluster.createTopic(topic, partitions);
+    }
+
     /** The bucket's objects of {@code topic}, copied to a fresh directory, as a DuckDB table expression. */
     private static String table(String bucket, String topic) {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "sluice-s3-" + bucket);
@@ -134,8 +140,7 @@ class S3SinkBundleIT {
         ConnectCluster cluster = CLUSTER.cluster();
         String bucket = "orders-eos";
         String topic = "orders";
-        s3.createBucket(bucket);
-        cluster.createTopic(topic, 4);
+        prepare(cluster, bucket, topic, 4);
         cluster.produce(topic, orders(0, 3000));
         cluster.rest().run("s3-orders", sink(bucket, topic), 2, TIMEOUT);
         try {
@@ -177,8 +182,7 @@ class S3SinkBundleIT {
         ConnectCluster cluster = CLUSTER.cluster();
         String bucket = "orders-rescale";
         String topic = "orders-rescale";
-        s3.createBucket(bucket);
-        cluster.createTopic(topic, 4);
+        prepare(cluster, bucket, topic, 4);
         Map<String, String> config = sink(bucket, topic);
         config.put("tasks.max", "1");
         cluster.produce(topic, orders(0, 2000));
@@ -203,8 +207,7 @@ class S3SinkBundleIT {
         ConnectCluster cluster = CLUSTER.cluster();
         String bucket = "events";
         String topic = "events";
-        s3.createBucket(bucket);
-        cluster.createTopic(topic, 2);
+        prepare(cluster, bucket, topic, 2);
         // 2026-10-25 in Paris: 02:00-03:00 happens twice (CEST, then CET from 01:00Z). Times run over 00:00Z-02:59Z,
         // shuffled so records arrive late and out of order; every tenth record is a tombstone; some carry an extra field.
         long start = java.time.Instant.parse("2026-10-25T00:00:00Z").toEpochMilli();
@@ -254,8 +257,7 @@ class S3SinkBundleIT {
         ConnectCluster cluster = CLUSTER.cluster();
         String bucket = "orders-outage";
         String topic = "orders-outage";
-        s3.createBucket(bucket);
-        cluster.createTopic(topic, 4);
+        prepare(cluster, bucket, topic, 4);
         int port = Integer.parseInt(s3.url().substring(s3.url().lastIndexOf(':') + 1));
         try (TcpProxy proxy = new TcpProxy(port)) {
             Map<String, String> config = sink(bucket, topic);
@@ -336,8 +338,7 @@ class S3SinkBundleIT {
         ConnectCluster cluster = CLUSTER.cluster();
         String bucket = "orders-evolution";
         String topic = "orders-evolution";
-        s3.createBucket(bucket);
-        cluster.createTopic(topic, 2);
+        prepare(cluster, bucket, topic, 2);
         String v1 = "{\"type\":\"struct\",\"name\":\"shop.Order\",\"version\":1,\"fields\":["
                 + "{\"field\":\"id\",\"type\":\"int64\"}]}";
         String v2 = "{\"type\":\"struct\",\"name\":\"shop.Order\",\"version\":2,\"fields\":["

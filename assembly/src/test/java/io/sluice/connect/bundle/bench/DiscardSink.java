@@ -1,6 +1,5 @@
 package io.sluice.connect.bundle.bench;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +26,7 @@ public final class DiscardSink extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (int i = 0; i < maxTasks; i++) {
-            configs.add(props);
-        }
-        return configs;
+        return java.util.Collections.nCopies(maxTasks, props);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.sluice.connect.s3;
 
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.s3.storage.S3Storage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
@@ -38,11 +37,7 @@ public class S3ParquetSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
-        for (int i = 0; i < maxTasks; i++) {
-            configs.add(props);
-        }
-        return configs;
+        return java.util.Collections.nCopies(maxTasks, props); // every task reads all its partitions alike
     }
 
     @Override

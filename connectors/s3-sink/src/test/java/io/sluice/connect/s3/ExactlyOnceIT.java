@@ -54,11 +54,6 @@ class ExactlyOnceIT {
         return Orders.hourlyProps(s3.sinkProps(bucket), flushSize);
     }
 
-    private static S3ParquetSinkTask start(Map<String, String> props, RecordingContext context,
-            Set<TopicPartition> partitions) {
-        return context.start(props);
-    }
-
     private static void assertExactlyOnce(String bucket, Map<Integer, Long> ends) {
         new Bucket(client, bucket).assertExactlyOnce(ends);
     }
@@ -72,7 +67,7 @@ class ExactlyOnceIT {
         String bucket = "killed";
         Set<TopicPartition> tps = Set.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1));
         RecordingContext first = new RecordingContext(tps, false);
-        S3ParquetSinkTask a = start(props(bucket, 70), first, tps);
+        S3ParquetSinkTask a = first.start(props(bucket, 70));
         for (int p = 0; p < 2; p++) {
             for (long o = 0; o < 500; o += 100) {
                 a.put(Orders.records(p, o, o + 100));
@@ -87,7 +82,7 @@ class ExactlyOnceIT {
         Map<String, String> props = props(bucket, 50);
         props.put("rotate.schedule.interval.ms", "1");
         RecordingContext second = new RecordingContext(tps, false);
-        S3ParquetSinkTask b = start(props, second, tps);
+        S3ParquetSinkTask b = second.start(props);
         for (TopicPartition tp : tps) {
             long from = second.rewinds.get(tp);
             assertThat(from).isLessThanOrEqualTo(committedByA.get(tp).offset());
@@ -109,12 +104,12 @@ class ExactlyOnceIT {
         String bucket = "zombie";
         TopicPartition tp = new TopicPartition("orders", 0);
         RecordingContext zombieContext = new RecordingContext(Set.of(tp), false);
-        S3ParquetSinkTask zombie = start(props(bucket, 30), zombieContext, Set.of(tp));
+        S3ParquetSinkTask zombie = zombieContext.start(props(bucket, 30));
         zombie.put(Orders.records(0, 0, 150));
         zombie.preCommit(Map.of()); // waits for the put: the task writes on a thread of its own
 
         RecordingContext ownerContext = new RecordingContext(Set.of(tp), false);
-        S3ParquetSinkTask owner = start(props(bucket, 30), ownerContext, Set.of(tp));
+        S3ParquetSinkTask owner = ownerContext.start(props(bucket, 30));
         long from = ownerContext.rewinds.get(tp);
 
         zombie.put(Orders.records(0, 150, 400)); // its next commit meets the new owner's index and fails
@@ -128,7 +123,7 @@ class ExactlyOnceIT {
         owner.stop();
         flush.put("rotate.schedule.interval.ms", "1");
         RecordingContext lastContext = new RecordingContext(Set.of(tp), false);
-        S3ParquetSinkTask last = start(flush, lastContext, Set.of(tp));
+        S3ParquetSinkTask last = lastContext.start(flush);
         last.put(Orders.records(0, lastContext.rewinds.get(tp), 400));
         Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
             last.put(List.of());
@@ -190,7 +185,7 @@ class ExactlyOnceIT {
         Map<String, String> props = props(bucket, 1000);
         props.put("parquet.codec", "zstd");
         props.put("flush.size", "3");
-        S3ParquetSinkTask task = start(props, new RecordingContext(Set.of(tp), false), Set.of(tp));
+        S3ParquetSinkTask task = new RecordingContext(Set.of(tp), false).start(props);
         task.put(Orders.records(0, 0, 9));
         task.preCommit(Map.of()); // as the worker does before stopping a task; waits for the put
         task.stop();

@@ -142,7 +142,7 @@ public final class AvroSchemas {
         List<Field> fields = new ArrayList<>(schema.fields().size());
         Set<String> fieldNames = new HashSet<>();
         for (org.apache.kafka.connect.data.Field f : schema.fields()) {
-            String name = uniqueIn(fieldNames, fieldName(f.name()));
+            String name = uniqueIn(fieldNames, identifier(f.name()));
             Schema fieldSchema = convert(f.schema(), simple + "_" + name);
             Field field = field(name, fieldSchema);
             if (!name.equals(f.name())) {
@@ -186,11 +186,7 @@ public final class AvroSchemas {
         return unique;
     }
 
-    /** A field name Avro accepts: letters, digits and underscores, not starting with a digit. */
-    static String fieldName(String name) {
-        return identifier(name);
-    }
-
+    /** A name Avro accepts: letters, digits and underscores, not starting with a digit. */
     private static String identifier(String text) {
         if (text.isEmpty()) {
             return "_";

@@ -49,10 +49,6 @@ public final class PartStream extends PositionOutputStream {
         return buffered + (inFlight == null ? 0 : inFlight.length());
     }
 
-    public long uploadedBytes() {
-        return uploaded;
-    }
-
     @Override
     public void write(int b) {
         ensureRoom(1);

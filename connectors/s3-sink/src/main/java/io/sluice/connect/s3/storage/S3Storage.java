@@ -119,10 +119,6 @@ public final class S3Storage implements AutoCloseable {
         return attempts.get() - requests.get();
     }
 
-    public String bucket() {
-        return bucket;
-    }
-
     /** Fails with a message a user can act on when the bucket is missing or not writable with these credentials. */
     public void checkBucket() {
         try {

@@ -106,14 +106,14 @@ final class PartitionWriter {
     /** Writes one record, committing the files it rotates. */
     void write(SinkRecord record) {
         long offset = record.kafkaOffset();
-        if (fenced || nextOffset >= 0 && offset < nextOffset) {
-            return; // lost to another task, or replayed below what is already written
+        if (fenced) {
+            return; // lost to another task
         }
         if (!recovered) {
             recover();
-            if (nextOffset >= 0 && offset < nextOffset) {
-                return;
-            }
+        }
+        if (nextOffset >= 0 && offset < nextOffset) {
+            return; // replayed below what is already written
         }
         try {
             place(record, offset);

@@ -18,18 +18,6 @@ public final class SinkMetrics {
     final AtomicLong recordsSkipped = new AtomicLong();
     final AtomicLong recordsReported = new AtomicLong();
 
-    public long recordsWritten() {
-        return recordsWritten.get();
-    }
-
-    public long filesCommitted() {
-        return filesCommitted.get();
-    }
-
-    public long recordsSkipped() {
-        return recordsSkipped.get();
-    }
-
     /** Registers the gauges; {@code openFiles}, {@code buffered} and {@code retries} are read when sampled. */
     public void register(PluginMetrics registry, LongSupplier openFiles, LongSupplier buffered, LongSupplier retries) {
         if (registry == null) {

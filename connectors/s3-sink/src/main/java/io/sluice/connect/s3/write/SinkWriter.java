@@ -22,10 +22,9 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
  */
 public final class SinkWriter implements AutoCloseable {
 
-    private final S3SinkConfig config;
-    private final S3Storage storage;
+    private final long scheduleMs;
+    private final long budget;
     private final WriterContext shared;
-    private final SinkMetrics metrics;
     private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
     // What the metrics thread reads: updated by the writing thread after each batch.
@@ -33,9 +32,8 @@ public final class SinkWriter implements AutoCloseable {
     private volatile long memoryGauge;
 
     public SinkWriter(S3SinkConfig config, S3Storage storage, SinkTaskContext context, SinkMetrics metrics) {
-        this.config = config;
-        this.storage = storage;
-        this.metrics = metrics;
+        this.scheduleMs = config.rotateScheduleIntervalMs();
+        this.budget = config.memoryBufferBytes();
         this.shared = new WriterContext(config, storage, context, metrics);
     }
 
@@ -65,14 +63,14 @@ public final class SinkWriter implements AutoCloseable {
 
     /** Scheduled rotation, the memory budget and back-pressure; also run from preCommit for idle partitions. */
     public void maintain() {
-        long schedule = config.rotateScheduleIntervalMs();
+        long schedule = scheduleMs;
         if (schedule > 0) {
             long now = System.currentTimeMillis();
             for (PartitionWriter w : writers.values()) {
                 w.commitWhere(f -> now - f.openedAt >= schedule);
             }
         }
-        enforceBudget(config.memoryBufferBytes());
+        enforceBudget(budget);
         openFilesGauge = openFiles();
         memoryGauge = memory();
         for (PartitionWriter w : writers.values()) {

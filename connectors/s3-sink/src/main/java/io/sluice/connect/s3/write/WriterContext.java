@@ -15,7 +15,6 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 /** What every partition writer of a task shares: settings, the bucket, the partitioner, the worker's context. */
 final class WriterContext {
 
-    private final S3SinkConfig config;
     private final S3Storage storage;
     private final SinkTaskContext task;
     private final Partitioner partitioner;
@@ -27,11 +26,15 @@ final class WriterContext {
     private final String topicsDir;
     private final String compatibility;
     private final String nulls;
+    // Read for every record: kept as fields rather than looked up in the config each time.
+    private final int partSize;
+    private final int flushSize;
+    private final long rotateIntervalMs;
+    private final long rotateSizeBytes;
     private final java.util.Queue<Runnable> requests = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.List<java.util.concurrent.Future<Void>> reports = new java.util.ArrayList<>();
 
     WriterContext(S3SinkConfig config, S3Storage storage, SinkTaskContext task, SinkMetrics metrics) {
-        this.config = config;
         this.storage = storage;
         this.task = task;
         this.partitioner = config.partitioner();
@@ -44,6 +47,10 @@ final class WriterContext {
         this.topicsDir = config.topicsDir();
         this.compatibility = config.schemaCompatibility();
         this.nulls = config.nullValues();
+        this.partSize = config.partSize();
+        this.flushSize = config.flushSize();
+        this.rotateIntervalMs = config.rotateIntervalMs();
+        this.rotateSizeBytes = config.rotateSizeBytes();
     }
 
     S3Storage storage() {
@@ -75,19 +82,19 @@ final class WriterContext {
     }
 
     int partSize() {
-        return config.partSize();
+        return partSize;
     }
 
     int flushSize() {
-        return config.flushSize();
+        return flushSize;
     }
 
     long rotateIntervalMs() {
-        return config.rotateIntervalMs();
+        return rotateIntervalMs;
     }
 
     long rotateSizeBytes() {
-        return config.rotateSizeBytes();
+        return rotateSizeBytes;
     }
 
     long recordTime(SinkRecord record) {
