@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.connect.testkit.ConnectCluster;
 import io.sluice.connect.testkit.ConnectClusterExtension;
 import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.SqlScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,6 +34,7 @@ class ConfigExamplesIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Path EXAMPLES = Path.of(System.getProperty("sluice.examples.dir",
             "../config-examples/connectors"));
+    private static final Path SHOP = EXAMPLES.resolveSibling("shop");
     private static final S3Server S3 = startS3();
 
     @RegisterExtension
@@ -64,27 +66,20 @@ class ConfigExamplesIT {
         }
     }
 
-    /** The shop the examples read from, created the way an application would have it. */
+    /** The shop the examples read from, from the schema files next to them. */
     @BeforeAll
     static void shop() throws Exception {
         S3.createBucket("lake");
         try (Connection db = BundleOnWorkersIT.postgres(); Statement st = db.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS shop CASCADE");
-            st.execute("CREATE SCHEMA shop");
-            st.execute("CREATE TABLE shop.customers (id bigserial PRIMARY KEY, name text NOT NULL, email text NOT NULL)");
-            st.execute("CREATE TABLE shop.orders (id bigserial PRIMARY KEY, customer_id bigint NOT NULL, "
-                    + "email text NOT NULL, card text, amount numeric(10,2) NOT NULL, status text NOT NULL, "
-                    + "updated_at timestamptz NOT NULL DEFAULT now())");
-            st.execute("CREATE TABLE shop.outbox (seq bigserial PRIMARY KEY, id uuid NOT NULL DEFAULT "
-                    + "gen_random_uuid(), aggregatetype text NOT NULL, aggregateid text NOT NULL, type text NOT NULL, "
-                    + "payload text, created_at timestamptz NOT NULL DEFAULT now())");
+            SqlScript.run(db, SHOP.resolve("postgres.sql"));
         }
         try (Connection db = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/?sslMode=disable", "root", "");
              Statement st = db.createStatement()) {
-            st.execute("CREATE DATABASE IF NOT EXISTS shop");
-            st.execute("DROP TABLE IF EXISTS shop.orders");
-            st.execute("CREATE TABLE shop.orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, amount DECIMAL(10,2) NOT NULL, "
-                    + "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))");
+            st.execute("DROP DATABASE IF EXISTS shop");
+            st.execute("CREATE DATABASE shop");
+            st.execute("USE shop");
+            SqlScript.run(db, SHOP.resolve("mariadb.sql"));
         }
     }
 

@@ -1,0 +1,173 @@
+package io.sluice.connect.quickstart;
+
+import io.sluice.connect.testkit.ConnectCluster;
+import io.sluice.connect.testkit.S3Server;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Everything the demo runs on, all on 127.0.0.1: a database on the PostgreSQL server, an S3 server (S3Proxy in this
+ * JVM), a KRaft broker and a distributed Connect worker (separate JVMs from Kafka's jars) with the unpacked zip in
+ * its {@code plugin.path}. The worker reads hosts and secrets from its environment through Kafka's
+ * EnvVarConfigProvider, exactly as the {@code ${env:...}} placeholders of the config examples expect.
+ */
+final class LocalStack implements AutoCloseable {
+
+    static final String DATABASE = "sluice_quickstart";
+    static final String BUCKET = "lake";
+    /** Not a secret worth keeping: it only pseudonymizes the demo's made-up e-mail addresses. */
+    static final String HASH_KEY = "quickstart-hash-key-0123456789abcdef";
+
+    private final Options options;
+    private final String databaseUrl;
+    private S3Server s3;
+    private ConnectCluster cluster;
+
+    private LocalStack(Options options) {
+        this.options = options;
+        this.databaseUrl = options.postgresUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + DATABASE + "$1");
+    }
+
+    /** Starts every part; on failure, stops what did start. */
+    static LocalStack start(Options options, Console console) throws Exception {
+        LocalStack stack = new LocalStack(options);
+        try {
+            stack.startAll(console);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Console console) throws Exception {
+        createDatabase();
+        console.step("PostgreSQL", databaseUrl + " (database " + DATABASE + " on the server at " + options.postgresUrl() + ")");
+        s3 = new S3Server();
+        s3.createBucket(BUCKET);
+        console.step("S3 server", s3.url() + " (S3Proxy, bucket " + BUCKET + ", access key " + S3Server.ACCESS_KEY + ")");
+        Path pluginPath = unpack(options.zip(), options.work().resolve("plugins"));
+        console.step("Kafka", "starting a KRaft broker and a Connect worker of Kafka " + options.kafkaVersion()
+                + " with plugin.path=" + pluginPath.toAbsolutePath());
+        ConnectCluster.Builder builder = ConnectCluster.builder().name("quickstart")
+                .kafkaVersion(options.kafkaVersion()).workers(1).pluginPath(pluginPath)
+                .baseDir(options.work().resolve("cluster")).jmx()
+                .workerProperty("plugin.discovery", "service_load")
+                .workerProperty("rest.extension.classes", "io.sluice.connect.sizing.SizingRestExtension")
+                .workerProperty("config.providers", "env")
+                .workerProperty("config.providers.env.class",
+                        "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        workerEnvironment().forEach(builder::workerEnv);
+        cluster = builder.start();
+        console.step("Connect", cluster.rest().base() + " (broker " + cluster.bootstrapServers() + ", logs under "
+                + cluster.dir().toAbsolutePath() + ")");
+    }
+
+    /** What the examples' {@code ${env:...}} placeholders resolve to on the worker. */
+    private Map<String, String> workerEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SLUICE_PG_URL", databaseUrl);
+        env.put("SLUICE_PG_USER", options.postgresUser());
+        env.put("SLUICE_PG_PASSWORD", options.postgresPassword());
+        env.put("SLUICE_PII_HASH_KEY", HASH_KEY);
+        env.put("SLUICE_S3_BUCKET", BUCKET);
+        env.put("SLUICE_S3_REGION", "us-east-1");
+        env.put("SLUICE_S3_URL", s3.url());
+        env.put("SLUICE_S3_ACCESS_KEY", S3Server.ACCESS_KEY);
+        env.put("SLUICE_S3_SECRET_KEY", S3Server.SECRET_KEY);
+        return env;
+    }
+
+    /** Creates the demo database on the server unless an earlier run left it; the shop schema is replaced later. */
+    private void createDatabase() throws SQLException {
+        try (Connection db = DriverManager.getConnection(options.postgresUrl(), options.postgresUser(),
+                options.postgresPassword()); Statement st = db.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                if (!rs.next()) {
+                    st.execute("CREATE DATABASE " + DATABASE);
+                }
+            }
+        } catch (SQLException e) {
+            throw new SQLException("cannot reach PostgreSQL at " + options.postgresUrl() + " as " + options.postgresUser()
+                    + ": " + e.getMessage() + "\nStart a local server or name one with --postgres-url/--postgres-user"
+                    + "/--postgres-password (the user must be allowed to create a database).", e);
+        }
+    }
+
+    Connection database() {
+        try {
+            return DriverManager.getConnection(databaseUrl, options.postgresUser(), options.postgresPassword());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to " + databaseUrl, e);
+        }
+    }
+
+    String databaseUrl() {
+        return databaseUrl;
+    }
+
+    S3Server s3() {
+        return s3;
+    }
+
+    ConnectCluster cluster() {
+        return cluster;
+    }
+
+    /** Unpacks the zip into a fresh {@code dir}, which then holds the bundle's directory: what plugin.path names. */
+    static Path unpack(Path zip, Path into) throws IOException {
+        Path dir = into.toAbsolutePath().normalize();
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            for (Enumeration<? extends ZipEntry> en = file.entries(); en.hasMoreElements(); ) {
+                ZipEntry entry = en.nextElement();
+                Path target = dir.resolve(entry.getName()).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new IOException("zip entry outside the target directory: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = file.getInputStream(entry)) {
+                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return dir;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+}
