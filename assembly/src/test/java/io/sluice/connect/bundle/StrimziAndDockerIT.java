@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * What can be checked of the Docker and Strimzi files without a Docker engine or a Kubernetes cluster: the
  * Dockerfile copies the zip the build makes into a plugin directory the zip's layout fits, the generated KafkaConnect
  * carries that zip's sha512sum and the fields Strimzi's CRD requires, and the generated KafkaConnectors are exactly
- * the connector configs in {@code config-examples/connectors/}.
+ * the connector configs in {@code config-examples/connectors/}, and the compose stack wires the image, the shop and
+ * the examples with every variable they read.
  */
 class StrimziAndDockerIT {
 
@@ -89,6 +90,39 @@ class StrimziAndDockerIT {
                     .as(example.getFileName() + " " + e.getKey()).isEqualTo(e.getValue().asText()));
             assertThat(resource.at("/spec/config").size()).isEqualTo(config.size());
         }
+    }
+
+    @Test
+    void theComposeStackWiresTheImageTheShopAndTheExamples() throws Exception {
+        JsonNode services = YAML.readTree(ROOT.resolve("docker/compose.yaml").toFile()).path("services");
+        assertThat(services.fieldNames()).toIterable().contains("kafka", "connect", "postgres", "minio", "connectors");
+        String kafkaVersion = System.getProperty("sluice.kafka.version");
+        assertThat(services.at("/kafka/image").asText()).isEqualTo("apache/kafka:" + kafkaVersion);
+        assertThat(Files.readString(ROOT.resolve("docker/Dockerfile"))).contains("ARG KAFKA_VERSION=" + kafkaVersion);
+        // Connect is the image of docker/Dockerfile, built from the repository root.
+        Path context = ROOT.resolve("docker").resolve(services.at("/connect/build/context").asText()).normalize();
+        assertThat(context.toAbsolutePath().normalize()).isEqualTo(ROOT.toAbsolutePath().normalize());
+        assertThat(context.resolve(services.at("/connect/build/dockerfile").asText())).isRegularFile();
+        // Every file mounted into a container exists.
+        services.forEach(service -> service.path("volumes").forEach(v -> assertThat(ROOT.resolve("docker")
+                .resolve(v.asText().split(":")[0]).normalize()).as(v.asText()).exists()));
+        // Every ${env:...} of the image's worker config and of the posted examples is set in Connect's environment.
+        String posted = services.at("/connectors/entrypoint/2").asText();
+        Matcher file = Pattern.compile("[\\w-]+\\.json").matcher(posted);
+        StringBuilder configs = new StringBuilder(Files.readString(ROOT.resolve("docker/connect-distributed.properties")));
+        int examples = 0;
+        while (file.find()) {
+            configs.append(Files.readString(ROOT.resolve("config-examples/connectors").resolve(file.group())));
+            examples++;
+        }
+        assertThat(examples).as("examples the connectors service posts").isEqualTo(3);
+        Matcher variable = Pattern.compile("\\$\\{env:(\\w+)}").matcher(configs);
+        JsonNode env = services.at("/connect/environment");
+        while (variable.find()) {
+            assertThat(env.has(variable.group(1))).as(variable.group(1) + " in connect's environment").isTrue();
+        }
+        assertThat(env.path("SLUICE_S3_ACCESS_KEY").asText()).isEqualTo(services.at("/minio/environment/MINIO_ROOT_USER").asText());
+        assertThat(env.path("SLUICE_PG_PASSWORD").asText()).isEqualTo(services.at("/postgres/environment/POSTGRES_PASSWORD").asText());
     }
 
     private static String sha512(Path file) throws Exception {

@@ -142,7 +142,10 @@ public final class ConnectCluster implements AutoCloseable {
                     "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
                     "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
         }
-        return new ConnectWorker(index, dist, dir.resolve("worker-" + index), props, jvm, jmxPort, spec.workerEnvironment);
+        // As the Docker image's worker config reads it: bootstrap.servers=${env:CONNECT_BOOTSTRAP_SERVERS}.
+        Map<String, String> env = new LinkedHashMap<>(spec.workerEnvironment);
+        env.putIfAbsent("CONNECT_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        return new ConnectWorker(index, dist, dir.resolve("worker-" + index), props, jvm, jmxPort, env);
     }
 
     public KafkaDistribution distribution() {
