@@ -11,7 +11,8 @@ record Options(Path zip, Path examples, Path work, boolean keepRunning, Duration
                String postgresUrl, String postgresUser, String postgresPassword) {
 
     static final String USAGE = """
-            Usage: Quickstart --zip <bundle.zip> [options]
+            Usage: mvn -B -q -DskipTests package -Pquickstart -Dquickstart.args="<options>"
+               or: java -cp <classpath> io.sluice.connect.quickstart.Quickstart --zip <bundle.zip> [options]
               --zip <file>               the Sluice bundle zip to install on the worker
               --examples <dir>           the config-examples directory (default: config-examples)
               --work <dir>               where the stack keeps its data and logs (default: target/quickstart)
@@ -44,7 +45,6 @@ record Options(Path zip, Path examples, Path work, boolean keepRunning, Duration
             String a = rest.get(i);
             switch (a) {
                 case "--keep-running" -> keep = true;
-                case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 case "--zip", "--examples", "--work", "--timeout", "--kafka-version", "--postgres-url",
                      "--postgres-user", "--postgres-password" -> {
                     if (i + 1 >= rest.size()) {

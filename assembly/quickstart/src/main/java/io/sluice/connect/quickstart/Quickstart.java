@@ -29,6 +29,10 @@ public final class Quickstart implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.print(Options.USAGE);
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
