@@ -2,6 +2,7 @@ package io.sluice.connect.quickstart;
 
 import io.sluice.connect.testkit.ConnectCluster;
 import io.sluice.connect.testkit.S3Server;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Everything the demo runs on, all on 127.0.0.1: a database on the PostgreSQL server, an S3 server (S3Proxy in this
+ * Everything the demo runs on, all on 127.0.0.1: a database on the local PostgreSQL server (or an embedded one), an S3 server (S3Proxy in this
  * JVM), a KRaft broker and a distributed Connect worker (separate JVMs from Kafka's jars) with the unpacked zip in
  * its {@code plugin.path}. The worker reads hosts and secrets from its environment through Kafka's
  * EnvVarConfigProvider, exactly as the {@code ${env:...}} placeholders of the config examples expect.
@@ -35,13 +36,16 @@ final class LocalStack implements AutoCloseable {
     static final String HASH_KEY = "quickstart-hash-key-0123456789abcdef";
 
     private final Options options;
-    private final String databaseUrl;
+    private String serverUrl;
+    private String user;
+    private String password;
+    private String databaseUrl;
+    private EmbeddedPostgres embedded;
     private S3Server s3;
     private ConnectCluster cluster;
 
     private LocalStack(Options options) {
         this.options = options;
-        this.databaseUrl = options.postgresUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + DATABASE + "$1");
     }
 
     /** Starts every part; on failure, stops what did start. */
@@ -57,8 +61,7 @@ final class LocalStack implements AutoCloseable {
     }
 
     private void startAll(Console console) throws Exception {
-        createDatabase();
-        console.step("PostgreSQL", databaseUrl + " (database " + DATABASE + " on the server at " + options.postgresUrl() + ")");
+        startDatabase(console);
         s3 = new S3Server();
         s3.createBucket(BUCKET);
         console.step("S3 server", s3.url() + " (S3Proxy, bucket " + BUCKET + ", access key " + S3Server.ACCESS_KEY + ")");
@@ -83,8 +86,8 @@ final class LocalStack implements AutoCloseable {
     private Map<String, String> workerEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SLUICE_PG_URL", databaseUrl);
-        env.put("SLUICE_PG_USER", options.postgresUser());
-        env.put("SLUICE_PG_PASSWORD", options.postgresPassword());
+        env.put("SLUICE_PG_USER", user);
+        env.put("SLUICE_PG_PASSWORD", password);
         env.put("SLUICE_PII_HASH_KEY", HASH_KEY);
         env.put("SLUICE_S3_BUCKET", BUCKET);
         env.put("SLUICE_S3_REGION", "us-east-1");
@@ -94,25 +97,56 @@ final class LocalStack implements AutoCloseable {
         return env;
     }
 
+    /**
+     * The server at {@code --postgres-url}; or, when nothing answers at the default address (or with
+     * {@code --embedded-postgres}), a PostgreSQL the quickstart starts itself under its work directory.
+     */
+    private void startDatabase(Console console) throws Exception {
+        if (options.postgres() != Options.Postgres.EMBEDDED) {
+            try {
+                useServer(options.postgresUrl(), options.postgresUser(), options.postgresPassword());
+                console.step("PostgreSQL", databaseUrl + " (database " + DATABASE + " on the server at " + serverUrl + ")");
+                return;
+            } catch (SQLException e) {
+                if (options.postgres() == Options.Postgres.SERVER || !"08001".equals(e.getSQLState())) {
+                    throw new SQLException("cannot use PostgreSQL at " + options.postgresUrl() + " as "
+                            + options.postgresUser() + ": " + e.getMessage() + "\nName a server with --postgres-url/"
+                            + "--postgres-user/--postgres-password (the user must be allowed to create a database), "
+                            + "or use --embedded-postgres.", e);
+                }
+                console.step("PostgreSQL", "nothing answers at " + options.postgresUrl() + ": starting an embedded one");
+            }
+        }
+        try {
+            embedded = EmbeddedPostgres.builder().setDataDirectory(options.work().resolve("postgres").toAbsolutePath())
+                    .setCleanDataDirectory(true).start();
+        } catch (IOException | IllegalStateException e) {
+            throw new IllegalStateException("cannot start an embedded PostgreSQL (this build carries binaries for Linux "
+                    + "x86-64 only): " + e.getMessage() + "\nStart a PostgreSQL server and name it with --postgres-url.", e);
+        }
+        useServer("jdbc:postgresql://127.0.0.1:" + embedded.getPort() + "/postgres", "postgres", "");
+        console.step("PostgreSQL", databaseUrl + " (embedded PostgreSQL, data under "
+                + options.work().resolve("postgres").toAbsolutePath() + ")");
+    }
+
     /** Creates the demo database on the server unless an earlier run left it; the shop schema is replaced later. */
-    private void createDatabase() throws SQLException {
-        try (Connection db = DriverManager.getConnection(options.postgresUrl(), options.postgresUser(),
-                options.postgresPassword()); Statement st = db.createStatement()) {
+    private void useServer(String url, String user, String password) throws SQLException {
+        try (Connection db = DriverManager.getConnection(url, user, password); Statement st = db.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                 if (!rs.next()) {
                     st.execute("CREATE DATABASE " + DATABASE);
                 }
             }
-        } catch (SQLException e) {
-            throw new SQLException("cannot reach PostgreSQL at " + options.postgresUrl() + " as " + options.postgresUser()
-                    + ": " + e.getMessage() + "\nStart a local server or name one with --postgres-url/--postgres-user"
-                    + "/--postgres-password (the user must be allowed to create a database).", e);
         }
+        this.serverUrl = url;
+        this.user = user;
+        this.password = password;
+        this.databaseUrl = url.replaceFirst("/[^/?]*(\\?|$)", "/" + DATABASE + "$1");
     }
 
     Connection database() {
         try {
-            return DriverManager.getConnection(databaseUrl, options.postgresUser(), options.postgresPassword());
+            return DriverManager.getConnection(databaseUrl, user, password);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to " + databaseUrl, e);
         }
@@ -168,6 +202,9 @@ final class LocalStack implements AutoCloseable {
         }
         if (s3 != null) {
             s3.close();
+        }
+        if (embedded != null) {
+            embedded.close();
         }
     }
 }

@@ -148,7 +148,8 @@ public final class Quickstart implements AutoCloseable {
                 shop.close();
             }
             if (stack != null) {
-                console.step("stopping", "the shop writer, the Connect worker, the broker and the S3 server");
+                console.step("stopping", "everything the quickstart started: the shop writer, the Connect worker, the broker, "
+                        + "the S3 server (and an embedded PostgreSQL)");
                 stack.close();
             }
         } catch (Exception e) {

@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's first command does what it says: the quickstart runs the zip on a real broker and worker against this
- * machine's PostgreSQL and an S3 server, reports what each plugin did with records read back from Kafka and rows read
+ * The README's first command does what it says: the quickstart runs the zip on a real broker and worker against a
+ * PostgreSQL (an embedded one, then this machine's) and an S3 server, reports what each plugin did with records read back from Kafka and rows read
  * back from Parquet, and leaves no process behind, on a normal exit and on Ctrl-C.
  */
 class QuickstartIT {
@@ -32,7 +32,7 @@ class QuickstartIT {
     void reportsWhatEveryPluginDid() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Quickstart quickstart = new Quickstart(Options.parse("--zip", ZIP, "--examples", EXAMPLES, "--work",
-                "target/quickstart-it", "--timeout", "180"), new Console(new PrintStream(printed, true, StandardCharsets.UTF_8)));
+                "target/quickstart-it", "--timeout", "180", "--embedded-postgres"), new Console(new PrintStream(printed, true, StandardCharsets.UTF_8)));
         Report.Findings found;
         List<ProcessHandle> started;
         try {
@@ -72,7 +72,7 @@ class QuickstartIT {
         }
         // The sizing helper answered through the worker's REST extension.
         assertThat(found.sizing().path("figures").findValuesAsText("name")).contains("brokers", "connect.workers");
-        assertThat(report).contains("s3://lake/lake/pg.orders/year=", "DeadLetterRouter", "OutboxRouter",
+        assertThat(report).contains("(embedded PostgreSQL, data under", "s3://lake/lake/pg.orders/year=", "DeadLetterRouter", "OutboxRouter",
                 "PiiMask$Value", "Sizing helper");
         // close() stopped the broker and the worker it had started.
         assertThat(started).as("the broker and worker JVMs").hasSizeGreaterThanOrEqualTo(2);
@@ -120,7 +120,8 @@ class QuickstartIT {
         }
         reader.join(10_000);
         String output = String.join("\n", lines);
-        assertThat(output).contains("Connect REST   http://127.0.0.1:", "stopping");
+        assertThat(output).contains("on the server at " + Options.DEFAULT_POSTGRES_URL, "Connect REST   http://127.0.0.1:",
+                "stopping");
         Wait.until("every process the quickstart started to exit", Duration.ofSeconds(60),
                 () -> started.stream().noneMatch(ProcessHandle::isAlive));
     }
