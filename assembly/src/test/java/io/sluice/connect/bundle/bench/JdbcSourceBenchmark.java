@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class JdbcSourceBenchmark {
     private final long rows = Long.getLong("bench.rows", 1_000_000);
     private final long heapRows = Long.getLong("bench.heap.rows", 2 * rows);
     private final int batch = Integer.getInteger("bench.batch", 2_000);
+    private final int rounds = Integer.getInteger("bench.rounds", 3);
 
     public static void main(String[] args) throws Exception {
         new JdbcSourceBenchmark().run();
@@ -41,8 +43,11 @@ public final class JdbcSourceBenchmark {
     private void run() throws Exception {
         String table = ensureTable("bench_orders_" + rows, rows);
         String heapTable = ensureTable("bench_orders_" + heapRows, heapRows);
-        double plain = plainRead(table);
-        System.out.printf("(a) plain JDBC read, fetch size %d: %,.0f rows/s%n", batch, plain);
+        List<Double> plain = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            plain.add(plainRead(table));
+        }
+        System.out.printf("(a) plain JDBC read, fetch size %d: %s rows/s%n", batch, spread(plain));
 
         Path plugins = Bundle.pluginPath(); // the unpacked zip, and next to it the pre-built source's plugin
         BenchSupport.writePlugin(plugins.resolve("sluice-bench-prebuilt"),
@@ -56,31 +61,42 @@ public final class JdbcSourceBenchmark {
                 .workerProperty("producer.batch.size", Integer.toString(512 * 1024))
                 .workerProperty("producer.linger.ms", "10")
                 .start()) {
-            Map<String, String> ceiling = new HashMap<>();
-            ceiling.put("connector.class", PrebuiltSource.class.getName());
-            ceiling.put("batch", Integer.toString(batch));
             // Warm-up, not reported: the worker's JIT compiles both paths before anything is timed.
-            ceiling.put("topic", "bench-warmup");
-            ceiling.put("records", Long.toString(rows / 5));
-            measure(cluster, "warmup-prebuilt", ceiling, "bench-warmup", rows / 5, null);
+            measure(cluster, "warmup-prebuilt", ceiling("bench-warmup", rows / 5, 1), "bench-warmup", rows / 5, null);
             measure(cluster, "warmup-jdbc", jdbc(table, "bench-warmup-", 1), "bench-warmup-" + table, rows / 5, null);
 
-            ceiling.put("topic", "bench-ceiling");
-            ceiling.put("records", Long.toString(rows));
-            Result b = measure(cluster, "prebuilt", ceiling, "bench-ceiling", rows, null);
-            System.out.printf("(b) pipeline ceiling (pre-built records): %,.0f records/s, %.1f MB/s%n", b.rate, b.mbps);
-
-            Result one = measure(cluster, "jdbc-1", jdbc(table, "bench-jdbc1-", 1), "bench-jdbc1-" + table, rows, null);
-            System.out.printf("Sluice JDBC source, 1 task: %,.0f rows/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a)%n",
-                    one.rate, one.mbps, 100 * one.rate / b.rate, 100 * one.rate / plain);
-            ceiling.put("tasks.max", "2");
-            ceiling.put("topic", "bench-ceiling2");
-            Result b2 = measure(cluster, "prebuilt-2", ceiling, "bench-ceiling2", rows, null);
-            System.out.printf("(b2) pipeline ceiling with 2 tasks: %,.0f records/s (%.2fx of 1 task)%n", b2.rate,
-                    b2.rate / b.rate);
-            Result two = measure(cluster, "jdbc-2", jdbc(table, "bench-jdbc2-", 2), "bench-jdbc2-" + table, rows, null);
-            System.out.printf("Sluice JDBC source, 2 tasks, table.chunks=2: %,.0f rows/s (%.2fx of 1 task, %.0f%% of "
-                    + "(b2))%n", two.rate, two.rate / one.rate, 100 * two.rate / b2.rate);
+            // Rounds alternate the limit and the connector, so drift on the shared machine hits both alike.
+            List<Double> b = new ArrayList<>();
+            List<Double> one = new ArrayList<>();
+            List<Double> oneMbps = new ArrayList<>();
+            List<Double> b2 = new ArrayList<>();
+            List<Double> two = new ArrayList<>();
+            for (int r = 1; r <= rounds; r++) {
+                Result rb = measure(cluster, "prebuilt-" + r, ceiling("bench-ceiling-" + r, rows, 1),
+                        "bench-ceiling-" + r, rows, null);
+                Result r1 = measure(cluster, "jdbc-1-" + r, jdbc(table, "bench-jdbc1-" + r + "-", 1),
+                        "bench-jdbc1-" + r + "-" + table, rows, null);
+                Result rb2 = measure(cluster, "prebuilt-2-" + r, ceiling("bench-ceiling2-" + r, rows, 2),
+                        "bench-ceiling2-" + r, rows, null);
+                Result r2 = measure(cluster, "jdbc-2-" + r, jdbc(table, "bench-jdbc2-" + r + "-", 2),
+                        "bench-jdbc2-" + r + "-" + table, rows, null);
+                System.out.printf("round %d: (b) %,.0f records/s, 1 task %,.0f rows/s (%.0f%% of (b)); (b2) %,.0f "
+                        + "records/s, 2 tasks %,.0f rows/s (%.0f%% of (b2))%n", r, rb.rate, r1.rate,
+                        100 * r1.rate / rb.rate, rb2.rate, r2.rate, 100 * r2.rate / rb2.rate);
+                b.add(rb.rate);
+                one.add(r1.rate);
+                oneMbps.add(r1.mbps);
+                b2.add(rb2.rate);
+                two.add(r2.rate);
+            }
+            System.out.printf("(b) pipeline ceiling (pre-built records), 1 task: %s records/s%n", spread(b));
+            System.out.printf("Sluice JDBC source, 1 task: %s rows/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a) "
+                            + "(medians)%n", spread(one), median(oneMbps), 100 * median(one) / median(b),
+                    100 * median(one) / median(plain));
+            System.out.printf("(b2) pipeline ceiling with 2 tasks: %s records/s (%.2fx of 1 task)%n", spread(b2),
+                    median(b2) / median(b));
+            System.out.printf("Sluice JDBC source, 2 tasks, table.chunks=2: %s rows/s (%.2fx of 1 task, %.0f%% of "
+                    + "(b2))%n", spread(two), median(two) / median(one), 100 * median(two) / median(b2));
             ConnectWorker worker = cluster.worker(0);
             Result heap = measure(cluster, "jdbc-heap", jdbc(heapTable, "bench-heap-", 1), "bench-heap-" + heapTable,
                     heapRows, worker);
@@ -90,11 +106,33 @@ public final class JdbcSourceBenchmark {
         }
     }
 
+    private Map<String, String> ceiling(String topic, long records, int tasks) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", PrebuiltSource.class.getName());
+        c.put("batch", Integer.toString(batch));
+        c.put("topic", topic);
+        c.put("records", Long.toString(records));
+        c.put("tasks.max", Integer.toString(tasks));
+        return c;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** "median (min to max)". */
+    private static String spread(List<Double> values) {
+        return String.format("%,.0f (%,.0f to %,.0f)", median(values), values.stream().mapToDouble(d -> d).min()
+                .orElse(0), values.stream().mapToDouble(d -> d).max().orElse(0));
+    }
+
     /** 512 MiB heap; with -Dbench.jfr=<file>, a flight recording of the worker for profiling. */
     private static List<String> workerJvm() {
         String jfr = System.getProperty("bench.jfr", "");
         return jfr.isEmpty() ? List.of("-Xms512m", "-Xmx512m")
-                : List.of("-Xms512m", "-Xmx512m", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+                : List.of("-Xms512m", "-Xmx512m", "-XX:StartFlightRecording=filename=" + jfr + ",settings=" + System.getProperty("bench.jfr.settings", "profile"));
     }
 
     private Map<String, String> jdbc(String table, String prefix, int tasks) {

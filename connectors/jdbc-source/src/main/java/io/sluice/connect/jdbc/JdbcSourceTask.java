@@ -47,8 +47,13 @@ public final class JdbcSourceTask extends SourceTask {
 
     /** Reads ahead of the worker: while the worker converts and sends one batch, the next is read. */
     private Thread readAhead;
-    /** Batches read ahead (a {@code List<SourceRecord>}), or the exception that ended reading. */
-    private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(1);
+    static final int READ_AHEAD_BATCHES = 4;
+    /**
+     * Batches read ahead (a {@code List<SourceRecord>}), or the exception that ended reading. A few batches of slack
+     * let the worker keep converting while the reader waits on the database or for a core; memory stays bounded by
+     * this many batches of {@code batch.max.rows}.
+     */
+    private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(READ_AHEAD_BATCHES);
     private long pollWaitMs;
 
     private final Object lock = new Object();

@@ -49,13 +49,20 @@ final class TaskHarness implements AutoCloseable {
         return this;
     }
 
-    /** One poll; its records are delivered and their offsets committed. */
+    /**
+     * One poll; its records are delivered and their offsets committed. Every value is validated against its schema
+     * first, as Struct.put would have: rows are filled without it (StructValues).
+     */
     List<SourceRecord> poll() throws InterruptedException {
         List<SourceRecord> records = task.poll();
         if (records == null) {
             return List.of();
         }
         for (SourceRecord r : records) {
+            if (r.value() instanceof org.apache.kafka.connect.data.Struct row) {
+                row.validate();
+                org.apache.kafka.connect.data.ConnectSchema.validateValue(r.valueSchema(), row);
+            }
             delivered.add(r);
             if (r.sourceOffset() != null) {
                 committed.put(new HashMap<>(r.sourcePartition()), new HashMap<>(r.sourceOffset()));

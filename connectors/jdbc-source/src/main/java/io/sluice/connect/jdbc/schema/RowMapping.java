@@ -81,6 +81,7 @@ public final class RowMapping {
     /** The current row as a struct of {@link #schema()}. */
     public Struct read(ResultSet rs) throws SQLException {
         Struct s = new Struct(schema);
+        Object[] values = StructValues.of(s);
         List<org.apache.kafka.connect.data.Field> fields = schema.fields();
         for (int i = 0; i < reads.length; i++) {
             Object v = reads[i].from(rs, i + 1);
@@ -88,7 +89,11 @@ public final class RowMapping {
                 throw new ConnectException("Column '" + fields.get(i).name() + "' of '" + schema.name()
                         + "' is declared NOT NULL but returned NULL");
             }
-            s.put(fields.get(i), v);
+            if (values != null) {
+                values[i] = v;
+            } else {
+                s.put(fields.get(i), v);
+            }
         }
         return s;
     }
