@@ -26,6 +26,27 @@ final class BenchSupport {
     private BenchSupport() {
     }
 
+    /**
+     * Deletes the broker data of every cluster named {@code name} under the test kit's directory: a benchmark writes
+     * gigabytes of records, which nothing reads after the run (the logs stay).
+     */
+    static void discardBrokerData(String name) throws java.io.IOException {
+        java.nio.file.Path base = java.nio.file.Path.of(System.getProperty("sluice.testkit.dir", "target/connect-cluster"));
+        if (!java.nio.file.Files.isDirectory(base)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> clusters = java.nio.file.Files.list(base)) {
+            for (java.nio.file.Path c : clusters.filter(p -> p.getFileName().toString().startsWith(name + "-")).toList()) {
+                java.nio.file.Path data = c.resolve("broker").resolve("data");
+                if (java.nio.file.Files.isDirectory(data)) {
+                    try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(data)) {
+                        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
+        }
+    }
+
     /** Sum of the latest offsets of {@code topic}'s partitions (0 if it does not exist). */
     static long endOffsets(Admin admin, String topic) throws Exception {
         if (!admin.listTopics().names().get().contains(topic)) {

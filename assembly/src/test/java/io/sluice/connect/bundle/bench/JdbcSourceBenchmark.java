@@ -37,7 +37,11 @@ public final class JdbcSourceBenchmark {
     private final int rounds = Integer.getInteger("bench.rounds", 3);
 
     public static void main(String[] args) throws Exception {
-        new JdbcSourceBenchmark().run();
+        try {
+            new JdbcSourceBenchmark().run();
+        } finally {
+            BenchSupport.discardBrokerData("jdbc-bench");
+        }
     }
 
     private void run() throws Exception {

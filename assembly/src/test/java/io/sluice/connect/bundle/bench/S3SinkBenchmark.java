@@ -54,7 +54,11 @@ public final class S3SinkBenchmark {
     private final int recordsPerPath = Integer.getInteger("bench.records.per.path", 10);
 
     public static void main(String[] args) throws Exception {
-        new S3SinkBenchmark().run();
+        try {
+            new S3SinkBenchmark().run();
+        } finally {
+            BenchSupport.discardBrokerData("s3-bench");
+        }
     }
 
     /** Order {@code i}: 15 fields, about 300 bytes of payload. */
