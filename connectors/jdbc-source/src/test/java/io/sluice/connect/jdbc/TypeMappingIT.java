@@ -112,12 +112,12 @@ class TypeMappingIT {
         db.exec("CREATE TABLE " + t + " (flag TINYINT(1) NOT NULL, ti TINYINT, tu TINYINT UNSIGNED, "
                         + "iu INT UNSIGNED, bu BIGINT UNSIGNED, d65 DECIMAL(65,30), bits BIT(8), j JSON, "
                         + "zd DATE NOT NULL, zdt DATETIME(6) NOT NULL, y YEAR, dt6 DATETIME(6), "
-                        + "en ENUM('a','b'), bl BLOB, f FLOAT, db DOUBLE)",
+                        + "en ENUM('a','b'), bl BLOB, f FLOAT, db DOUBLE, tm TIME(6))",
                 "SET SESSION sql_mode = ''",
                 "INSERT INTO " + t + " VALUES (1, -5, 250, 4294967295, 18446744073709551615, "
                         + "12345678901234567890123456789012345.123456789012345678901234567890, b'10100101', "
                         + "'{\"k\": 1}', '0000-00-00', '0000-00-00 00:00:00', 2026, '2026-10-25 02:30:00.000001', "
-                        + "'b', x'0102', 1.5, 2.25)");
+                        + "'b', x'0102', 1.5, 2.25, '12:34:56.123456')");
         Struct s = onlyRow(db, new TableId("test", null, t), Map.of());
         assertThat(s.get("flag")).isEqualTo(true);
         assertThat(s.get("ti")).isEqualTo((byte) -5);
@@ -136,7 +136,21 @@ class TypeMappingIT {
         assertThat((byte[]) s.get("bl")).containsExactly(1, 2);
         assertThat(s.get("f")).isEqualTo(1.5f);
         assertThat(s.get("db")).isEqualTo(2.25d);
+        assertThat(s.get("tm")).isEqualTo(new java.util.Date(((12 * 60 + 34) * 60 + 56) * 1000L + 123));
+        assertThat(logical(s, "tm")).isEqualTo(org.apache.kafka.connect.data.Time.LOGICAL_NAME);
         assertThat(type(s, "d65")).isEqualTo(Schema.Type.BYTES);
         assertThat(List.of(logical(s, "d65"), logical(s, "bu"))).containsOnly(Decimal.LOGICAL_NAME);
+    }
+
+    /** The driver reads TIME 25:00:00 as 01:00 and -01:30 as 22:30: such values fail the row, naming the way out. */
+    @Test
+    void mariadbTimeOutsideADayFailsInsteadOfWrapping() throws Exception {
+        TestDatabase db = TestDatabase.MARIADB;
+        for (String value : List.of("25:00:00", "-01:30:00")) {
+            String t = TestDatabase.table("maria_time");
+            db.exec("CREATE TABLE " + t + " (tm TIME)", "INSERT INTO " + t + " VALUES ('" + value + "')");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> onlyRow(db, new TableId("test", null, t), Map.of()))
+                    .hasMessageContaining("TIME value " + value).hasMessageContaining("TIME_TO_SEC(tm)");
+        }
     }
 }

@@ -16,6 +16,8 @@ import java.util.Calendar;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.errors.DataException;
 
 /** MariaDB and MySQL: backquotes, streaming fetch, INNODB_TRX for open transactions, unsigned and zero dates. */
 public final class MariaDbDialect extends Dialect {
@@ -117,6 +119,12 @@ public final class MariaDbDialect extends Dialect {
     @Override
     public ColumnReader specialColumn(ColumnInfo c) {
         String type = c.typeName() == null ? "" : c.typeName().toUpperCase(Locale.ROOT);
+        if (type.equals("TIME")) {
+            return new ColumnReader(TypeMapping.opt(Time.builder(), c), (rs, i) -> {
+                String v = rs.getString(i);
+                return v == null ? null : timeOfDay(v, c.name());
+            });
+        }
         if (type.startsWith("YEAR")) {
             return new ColumnReader(TypeMapping.opt(SchemaBuilder.int16(), c), (rs, i) -> {
                 short v = rs.getShort(i);
@@ -124,5 +132,26 @@ public final class MariaDbDialect extends Dialect {
             });
         }
         return null;
+    }
+
+    /**
+     * A MariaDB/MySQL TIME ({@code [-]H..H:MM:SS[.ffffff]}) as Connect's Time. TIME is a duration, from -838:59:59 to
+     * 838:59:59, and Connect's Time a time of day: values inside a day map exactly (to the millisecond Time holds),
+     * values outside one fail the row, because the driver would wrap them around the clock (25:00 read as 01:00).
+     */
+    static java.util.Date timeOfDay(String text, String column) {
+        String[] hms = text.split(":");
+        long hours = Long.parseLong(hms[0]);
+        if (text.startsWith("-") || hours >= 24 || hms.length != 3) {
+            throw new DataException("Column '" + column + "' holds the TIME value " + text + ", outside the 00:00:00 to "
+                    + "23:59:59 a Connect Time can hold (a MariaDB/MySQL TIME is a duration). Read it as a number or "
+                    + "text with the query mode, e.g. TIME_TO_SEC(" + column + ") or CAST(" + column + " AS CHAR).");
+        }
+        String[] secondsAndFraction = hms[2].split("\\.");
+        long millis = ((hours * 60 + Integer.parseInt(hms[1])) * 60 + Integer.parseInt(secondsAndFraction[0])) * 1000;
+        if (secondsAndFraction.length > 1) {
+            millis += Integer.parseInt((secondsAndFraction[1] + "00").substring(0, 3));
+        }
+        return new java.util.Date(millis);
     }
 }
