@@ -1,5 +1,6 @@
 package io.sluice.connect.bundle;
 
+import io.sluice.connect.testkit.PluginDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /** The built zip as a user gets it: its path, and its content unpacked once into a plugin.path directory. */
 public final class Bundle {
@@ -51,38 +49,11 @@ public final class Bundle {
     /** A directory holding the unpacked bundle directory: what a worker's plugin.path names. */
     public static synchronized Path pluginPath() {
         if (pluginPath == null) {
-            Path dir = ZIP.getParent().resolve("plugin-path");
             try {
-                if (Files.exists(dir)) {
-                    try (Stream<Path> walk = Files.walk(dir)) {
-                        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
-                }
-                try (ZipFile zip = new ZipFile(ZIP.toFile())) {
-                    Enumeration<? extends ZipEntry> entries = zip.entries();
-                    while (entries.hasMoreElements()) {
-                        ZipEntry e = entries.nextElement();
-                        Path target = dir.resolve(e.getName()).normalize();
-                        if (!target.startsWith(dir)) {
-                            throw new IllegalStateException("zip entry escapes its directory: " + e.getName());
-                        }
-                        if (e.isDirectory()) {
-                            Files.createDirectories(target);
-                        } else {
-                            Files.createDirectories(target.getParent());
-                            try (InputStream in = zip.getInputStream(e)) {
-                                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                            }
-                            if (e.getName().contains("/bin/")) {
-                                target.toFile().setExecutable(true);
-                            }
-                        }
-                    }
-                }
+                pluginPath = PluginDirectory.unpack(ZIP, ZIP.getParent().resolve("plugin-path"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            pluginPath = dir;
         }
         return pluginPath;
     }

@@ -1,26 +1,18 @@
 package io.sluice.connect.quickstart;
 
 import io.sluice.connect.testkit.ConnectCluster;
+import io.sluice.connect.testkit.PluginDirectory;
 import io.sluice.connect.testkit.S3Server;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Everything the demo runs on, all on 127.0.0.1: a database on the local PostgreSQL server (or an embedded one), an S3 server (S3Proxy in this
@@ -65,7 +57,7 @@ final class LocalStack implements AutoCloseable {
         s3 = new S3Server();
         s3.createBucket(BUCKET);
         console.step("S3 server", s3.url() + " (S3Proxy, bucket " + BUCKET + ", access key " + S3Server.ACCESS_KEY + ")");
-        Path pluginPath = unpack(options.zip(), options.work().resolve("plugins"));
+        Path pluginPath = PluginDirectory.unpack(options.zip(), options.work().resolve("plugins"));
         console.step("Kafka", "starting a KRaft broker and a Connect worker of Kafka " + options.kafkaVersion()
                 + " with plugin.path=" + pluginPath.toAbsolutePath());
         ConnectCluster.Builder builder = ConnectCluster.builder().name("quickstart")
@@ -162,37 +154,6 @@ final class LocalStack implements AutoCloseable {
 
     ConnectCluster cluster() {
         return cluster;
-    }
-
-    /** Unpacks the zip into a fresh {@code dir}, which then holds the bundle's directory: what plugin.path names. */
-    static Path unpack(Path zip, Path into) throws IOException {
-        Path dir = into.toAbsolutePath().normalize();
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
-        try (ZipFile file = new ZipFile(zip.toFile())) {
-            for (Enumeration<? extends ZipEntry> en = file.entries(); en.hasMoreElements(); ) {
-                ZipEntry entry = en.nextElement();
-                Path target = dir.resolve(entry.getName()).normalize();
-                if (!target.startsWith(dir)) {
-                    throw new IOException("zip entry outside the target directory: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    try (InputStream in = file.getInputStream(entry)) {
-                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        return dir;
     }
 
     @Override
