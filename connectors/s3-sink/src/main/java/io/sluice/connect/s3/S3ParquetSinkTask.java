@@ -33,7 +33,7 @@ public class S3ParquetSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         S3SinkConfig config = new S3SinkConfig(props);
         storage = new S3Storage(config);
-        storage.checkBucket();
+        storage.checkBucketAtStart();
         SinkMetrics metrics = new SinkMetrics();
         sinkWriter = new SinkWriter(config, storage, context, metrics);
         writer = new WriteBehind(sinkWriter, props.getOrDefault("name", "task"));

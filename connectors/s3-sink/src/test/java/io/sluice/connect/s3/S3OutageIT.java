@@ -76,4 +76,54 @@ class S3OutageIT {
             new Bucket(client, bucket).assertExactlyOnce(Map.of(0, 400L));
         }
     }
+
+    /**
+     * A task that starts while S3 is away (a rebalance during an outage) does not fail: its partition waits, paused,
+     * drops nothing it cannot place, and once S3 answers it recovers from the offset index and rewinds to it.
+     */
+    @Test
+    void aTaskStartedDuringAnOutageWaitsAndRecovers() throws Exception {
+        try (S3Server s3 = new S3Server(); TcpProxy proxy = new TcpProxy(Integer.parseInt(s3.url()
+                .substring(s3.url().lastIndexOf(':') + 1))); S3Client client = s3.client()) {
+            String bucket = "outage-start";
+            s3.createBucket(bucket);
+            Map<String, String> props = Orders.hourlyProps(s3.sinkProps(bucket), 40);
+            props.put("store.url", "http://127.0.0.1:" + proxy.port());
+            props.put("s3.part.retries", "1");
+            props.put("s3.retry.backoff.ms", "20");
+            props.put("rotate.schedule.interval.ms", "1");
+            TopicPartition tp = new TopicPartition("orders", 0);
+            RecordingContext first = new RecordingContext(Set.of(tp), false);
+            S3ParquetSinkTask before = first.start(props);
+            before.put(Orders.records(0, 0, 150));
+            long written = before.preCommit(Map.of()).get(tp).offset();
+            assertThat(written).isPositive();
+            before.stop();
+
+            proxy.failHttp(500);
+            RecordingContext context = new RecordingContext(Set.of(tp), false);
+            S3ParquetSinkTask task = context.start(props); // start and open while every request fails
+            task.put(Orders.records(0, written, 300));
+            assertThat(task.preCommit(Map.of())).as("nothing committed while the index is unread").doesNotContainKey(tp);
+            assertThat(context.paused).containsExactly(tp);
+            assertThat(context.rewinds).isEmpty();
+
+            proxy.up();
+            Wait.until("the partition recovered and resumed", Duration.ofSeconds(60), () -> {
+                task.put(List.of());
+                task.preCommit(Map.of());
+                return context.paused.isEmpty();
+            });
+            // back to the index's offset, at or below what the first task wrote; replays of kept objects are skipped
+            Long from = context.rewinds.get(tp);
+            assertThat(from).isNotNull().isLessThanOrEqualTo(written);
+            task.put(Orders.records(0, from, 300));
+            Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+                task.put(List.of());
+                return task.preCommit(Map.of()).get(tp).offset() == 300;
+            });
+            task.stop();
+            new Bucket(client, bucket).assertExactlyOnce(Map.of(0, 300L));
+        }
+    }
 }

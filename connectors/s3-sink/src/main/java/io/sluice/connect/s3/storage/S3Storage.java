@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -38,6 +41,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * than failed fast). An error that outlasts the retries is thrown as {@link SdkException}; the caller rewinds.
  */
 public final class S3Storage implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
 
     /** A conditional write lost: another task changed the object since this one read it. */
     public static final class Fenced extends RuntimeException {
@@ -126,6 +131,36 @@ public final class S3Storage implements AutoCloseable {
         } catch (S3Exception e) {
             throw new ConnectException(bucketProblem(e), e);
         }
+    }
+
+    /**
+     * As {@link #checkBucket()} when a task starts, except that an unavailable store only warns: a task (re)started
+     * during an S3 outage, by a rebalance for instance, rides it out like its writes do instead of failing.
+     */
+    public void checkBucketAtStart() {
+        try {
+            checkBucket();
+        } catch (ConnectException e) {
+            if (!(e.getCause() instanceof SdkException cause) || !unavailable(cause)) {
+                throw e;
+            }
+            log.warn("Bucket '{}' cannot be checked now ({}); starting anyway, writes retry until S3 answers", bucket,
+                    cause.getMessage());
+        } catch (SdkException e) {
+            if (!unavailable(e)) {
+                throw e;
+            }
+            log.warn("Bucket '{}' cannot be checked now ({}); starting anyway, writes retry until S3 answers", bucket,
+                    e.getMessage());
+        }
+    }
+
+    /** Whether {@code e} says S3 is away for now (no connection, a server error, throttling), not that a request is wrong. */
+    public static boolean unavailable(SdkException e) {
+        if (e instanceof S3Exception s3) {
+            return s3.statusCode() >= 500 || s3.statusCode() == 429;
+        }
+        return e instanceof SdkClientException;
     }
 
     /** What is wrong with the bucket, for the user. */

@@ -17,6 +17,7 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Writes one Kafka partition: its open files (one per directory), their rotation, and the exactly-once commit.
@@ -47,6 +48,10 @@ final class PartitionWriter {
     private boolean fenced;
     /** The next offset to write; -1 until known. */
     private long nextOffset = -1;
+    /** The first offset dropped because the index could not be read (S3 away): read again once recovered. */
+    private long skippedFrom = -1;
+    /** Whether the last recovery attempt found S3 away (logged once per outage). */
+    private boolean waitingForS3;
 
     PartitionWriter(TopicPartition tp, WriterContext ctx) {
         this.tp = tp;
@@ -98,9 +103,34 @@ final class PartitionWriter {
         if (index.committed() >= 0) {
             nextOffset = index.committed();
             ctx.rewind(tp, nextOffset);
+        } else if (skippedFrom >= 0) {
+            ctx.rewind(tp, skippedFrom);
         }
+        skippedFrom = -1;
         log.info("{}: recovered at offset {} (epoch {}, {} objects beyond it)", tp, index.committed(), index.epoch(),
                 index.files().size());
+    }
+
+    /**
+     * {@link #recover()}, unless S3 is away: then the partition stays unrecovered (and {@link #blocked()}), and
+     * recovery is tried again with the next records or commit. Whether it recovered.
+     */
+    boolean tryRecover() {
+        try {
+            recover();
+            waitingForS3 = false;
+            return true;
+        } catch (SdkException e) {
+            if (!S3Storage.unavailable(e)) {
+                throw e;
+            }
+            if (!waitingForS3) {
+                log.warn("{}: cannot read its offset index {} while S3 is away ({}); the partition waits, paused, "
+                        + "and retries", tp, indexKey, e.getMessage());
+                waitingForS3 = true;
+            }
+            return false;
+        }
     }
 
     /** Writes one record, committing the files it rotates. */
@@ -109,8 +139,10 @@ final class PartitionWriter {
         if (fenced) {
             return; // lost to another task
         }
-        if (!recovered) {
-            recover();
+        if (!recovered && !tryRecover()) {
+            // Not written and not committed: recovery rewinds to it (or to the index's offset, which is lower).
+            skippedFrom = skippedFrom < 0 ? offset : Math.min(skippedFrom, offset);
+            return;
         }
         if (nextOffset >= 0 && offset < nextOffset) {
             return; // replayed below what is already written
@@ -205,6 +237,9 @@ final class PartitionWriter {
 
     /** Retries the commits S3 failed before; false while they still fail. */
     boolean retryFailed() {
+        if (!recovered && !fenced && !tryRecover()) {
+            return false;
+        }
         if (failed.isEmpty()) {
             return true;
         }
@@ -215,7 +250,7 @@ final class PartitionWriter {
 
     /** Whether the partition should not be consumed for now: commits are failing, or the partition was lost. */
     boolean blocked() {
-        return fenced || !failed.isEmpty();
+        return fenced || !failed.isEmpty() || !recovered;
     }
 
     private void commit(List<OpenFile> ready) {

@@ -42,7 +42,7 @@ public final class SinkWriter implements AutoCloseable {
         for (TopicPartition tp : partitions) {
             PartitionWriter w = new PartitionWriter(tp, shared);
             writers.put(tp, w);
-            w.recover();
+            w.tryRecover(); // while S3 is away, the partition waits paused and retries at every put
         }
     }
 
