@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -20,61 +22,82 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class S3OutageIT {
 
+    private S3Server s3;
+    private TcpProxy proxy;
+    private S3Client client;
+
+    @BeforeEach
+    void startS3BehindAProxy() throws Exception {
+        s3 = new S3Server();
+        proxy = new TcpProxy(Integer.parseInt(s3.url().substring(s3.url().lastIndexOf(':') + 1)));
+        client = s3.client();
+    }
+
+    @AfterEach
+    void stopS3() throws Exception {
+        client.close();
+        proxy.close();
+        s3.close();
+    }
+
+    /** Sink settings for a new {@code bucket}, reached through the proxy, with short SDK retries. */
+    private Map<String, String> throughProxy(String bucket, int retries) {
+        s3.createBucket(bucket);
+        Map<String, String> props = Orders.hourlyProps(s3.sinkProps(bucket), 40);
+        props.put("store.url", "http://127.0.0.1:" + proxy.port());
+        props.put("s3.part.retries", Integer.toString(retries));
+        props.put("s3.retry.backoff.ms", "20");
+        return props;
+    }
+
     @Test
     void throttlingAndServerErrorsAreRiddenOutWithoutLossOrDuplicates() throws Exception {
-        try (S3Server s3 = new S3Server(); TcpProxy proxy = new TcpProxy(Integer.parseInt(s3.url()
-                .substring(s3.url().lastIndexOf(':') + 1))); S3Client client = s3.client()) {
-            String bucket = "outage";
-            s3.createBucket(bucket);
-            Map<String, String> props = Orders.hourlyProps(s3.sinkProps(bucket), 40);
-            props.put("store.url", "http://127.0.0.1:" + proxy.port());
-            props.put("s3.part.retries", "2");
-            props.put("s3.retry.backoff.ms", "20");
-            TopicPartition tp = new TopicPartition("orders", 0);
-            RecordingContext context = new RecordingContext(Set.of(tp), false);
-            S3ParquetSinkTask task = context.start(props);
+        String bucket = "outage";
+        Map<String, String> props = throughProxy(bucket, 2);
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext context = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = context.start(props);
 
-            task.put(Orders.records(0, 0, 150));
-            task.preCommit(Map.of()); // waits for the put, which runs on the task's writing thread
-            assertThat(new Bucket(client, bucket).offsets()).isNotEmpty();
+        task.put(Orders.records(0, 0, 150));
+        task.preCommit(Map.of()); // waits for the put, which runs on the task's writing thread
+        assertThat(new Bucket(client, bucket).offsets()).isNotEmpty();
 
-            proxy.failHttp(503);
-            task.put(Orders.records(0, 150, 300));
-            long committedDuringOutage = task.preCommit(Map.of()).get(tp).offset(); // also waits for the put
-            assertThat(committedDuringOutage).isLessThan(300);
-            assertThat(context.paused).as("the partition waits while its commits fail").containsExactly(tp);
+        proxy.failHttp(503);
+        task.put(Orders.records(0, 150, 300));
+        long committedDuringOutage = task.preCommit(Map.of()).get(tp).offset(); // also waits for the put
+        assertThat(committedDuringOutage).isLessThan(300);
+        assertThat(context.paused).as("the partition waits while its commits fail").containsExactly(tp);
 
-            proxy.failHttp(500);
-            task.put(List.of());
-            proxy.down();
+        proxy.failHttp(500);
+        task.put(List.of());
+        proxy.down();
+        task.put(List.of());
+        task.preCommit(Map.of());
+        assertThat(context.paused).containsExactly(tp);
+        assertThat(proxy.refused()).isPositive();
+
+        proxy.up();
+        Map<String, String> flush = Map.of("rotate.schedule.interval.ms", "1");
+        Wait.until("the failed commits retried and the partition resumed", Duration.ofSeconds(60), () -> {
             task.put(List.of());
             task.preCommit(Map.of());
-            assertThat(context.paused).containsExactly(tp);
-            assertThat(proxy.refused()).isPositive();
-
-            proxy.up();
-            Map<String, String> flush = Map.of("rotate.schedule.interval.ms", "1");
-            Wait.until("the failed commits retried and the partition resumed", Duration.ofSeconds(60), () -> {
-                task.put(List.of());
-                task.preCommit(Map.of());
-                return context.paused.isEmpty();
-            });
-            task.put(Orders.records(0, 300, 400));
-            task.preCommit(Map.of());
-            task.stop();
-            // What was still open at stop is written by the next task, from the committed offset.
-            props.putAll(flush);
-            RecordingContext next = new RecordingContext(Set.of(tp), false);
-            S3ParquetSinkTask last = next.start(props);
-            Long from = next.rewinds.get(tp);
-            last.put(Orders.records(0, from == null ? 0 : from, 400));
-            Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-                last.put(List.of());
-                return last.preCommit(Map.of()).get(tp).offset() == 400;
-            });
-            last.stop();
-            new Bucket(client, bucket).assertExactlyOnce(Map.of(0, 400L));
-        }
+            return context.paused.isEmpty();
+        });
+        task.put(Orders.records(0, 300, 400));
+        task.preCommit(Map.of());
+        task.stop();
+        // What was still open at stop is written by the next task, from the committed offset.
+        props.putAll(flush);
+        RecordingContext next = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask last = next.start(props);
+        Long from = next.rewinds.get(tp);
+        last.put(Orders.records(0, from == null ? 0 : from, 400));
+        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+            last.put(List.of());
+            return last.preCommit(Map.of()).get(tp).offset() == 400;
+        });
+        last.stop();
+        new Bucket(client, bucket).assertExactlyOnce(Map.of(0, 400L));
     }
 
     /**
@@ -83,47 +106,40 @@ class S3OutageIT {
      */
     @Test
     void aTaskStartedDuringAnOutageWaitsAndRecovers() throws Exception {
-        try (S3Server s3 = new S3Server(); TcpProxy proxy = new TcpProxy(Integer.parseInt(s3.url()
-                .substring(s3.url().lastIndexOf(':') + 1))); S3Client client = s3.client()) {
-            String bucket = "outage-start";
-            s3.createBucket(bucket);
-            Map<String, String> props = Orders.hourlyProps(s3.sinkProps(bucket), 40);
-            props.put("store.url", "http://127.0.0.1:" + proxy.port());
-            props.put("s3.part.retries", "1");
-            props.put("s3.retry.backoff.ms", "20");
-            props.put("rotate.schedule.interval.ms", "1");
-            TopicPartition tp = new TopicPartition("orders", 0);
-            RecordingContext first = new RecordingContext(Set.of(tp), false);
-            S3ParquetSinkTask before = first.start(props);
-            before.put(Orders.records(0, 0, 150));
-            long written = before.preCommit(Map.of()).get(tp).offset();
-            assertThat(written).isPositive();
-            before.stop();
+        String bucket = "outage-start";
+        Map<String, String> props = throughProxy(bucket, 1);
+        props.put("rotate.schedule.interval.ms", "1");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext first = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask before = first.start(props);
+        before.put(Orders.records(0, 0, 150));
+        long written = before.preCommit(Map.of()).get(tp).offset();
+        assertThat(written).isPositive();
+        before.stop();
 
-            proxy.failHttp(500);
-            RecordingContext context = new RecordingContext(Set.of(tp), false);
-            S3ParquetSinkTask task = context.start(props); // start and open while every request fails
-            task.put(Orders.records(0, written, 300));
-            assertThat(task.preCommit(Map.of())).as("nothing committed while the index is unread").doesNotContainKey(tp);
-            assertThat(context.paused).containsExactly(tp);
-            assertThat(context.rewinds).isEmpty();
+        proxy.failHttp(500);
+        RecordingContext context = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = context.start(props); // start and open while every request fails
+        task.put(Orders.records(0, written, 300));
+        assertThat(task.preCommit(Map.of())).as("nothing committed while the index is unread").doesNotContainKey(tp);
+        assertThat(context.paused).containsExactly(tp);
+        assertThat(context.rewinds).isEmpty();
 
-            proxy.up();
-            Wait.until("the partition recovered and resumed", Duration.ofSeconds(60), () -> {
-                task.put(List.of());
-                task.preCommit(Map.of());
-                return context.paused.isEmpty();
-            });
-            // back to the index's offset, at or below what the first task wrote; replays of kept objects are skipped
-            Long from = context.rewinds.get(tp);
-            assertThat(from).isNotNull().isLessThanOrEqualTo(written);
-            task.put(Orders.records(0, from, 300));
-            Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-                task.put(List.of());
-                return task.preCommit(Map.of()).get(tp).offset() == 300;
-            });
-            task.stop();
-            new Bucket(client, bucket).assertExactlyOnce(Map.of(0, 300L));
-        }
+        proxy.up();
+        Wait.until("the partition recovered and resumed", Duration.ofSeconds(60), () -> {
+            task.put(List.of());
+            task.preCommit(Map.of());
+            return context.paused.isEmpty();
+        });
+        // back to the index's offset, at or below what the first task wrote; replays of kept objects are skipped
+        Long from = context.rewinds.get(tp);
+        assertThat(from).isNotNull().isLessThanOrEqualTo(written);
+        task.put(Orders.records(0, from, 300));
+        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+            task.put(List.of());
+            return task.preCommit(Map.of()).get(tp).offset() == 300;
+        });
+        task.stop();
+        new Bucket(client, bucket).assertExactlyOnce(Map.of(0, 300L));
     }
 }
