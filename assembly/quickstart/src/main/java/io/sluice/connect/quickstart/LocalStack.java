@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything the demo runs on, all on 127.0.0.1: a database on the local PostgreSQL server (or an embedded one), an S3 server (S3Proxy in this
- * JVM), a KRaft broker and a distributed Connect worker (separate JVMs from Kafka's jars) with the unpacked zip in
- * its {@code plugin.path}. The worker reads hosts and secrets from its environment through Kafka's
- * EnvVarConfigProvider, exactly as the {@code ${env:...}} placeholders of the config examples expect.
+ * Everything the demo runs on, all on 127.0.0.1: a database on the local PostgreSQL server (or an embedded one), an
+ * S3 server (S3Proxy in this JVM), a KRaft broker and a distributed Connect worker (separate JVMs from Kafka's jars)
+ * with the unpacked zip in its {@code plugin.path}. The worker reads hosts and secrets from its environment through
+ * Kafka's EnvVarConfigProvider, exactly as the {@code ${env:...}} placeholders of the config examples expect.
  */
 final class LocalStack implements AutoCloseable {
 
@@ -56,7 +57,8 @@ final class LocalStack implements AutoCloseable {
         startDatabase(console);
         s3 = new S3Server();
         s3.createBucket(BUCKET);
-        console.step("S3 server", s3.url() + " (S3Proxy, bucket " + BUCKET + ", access key " + S3Server.ACCESS_KEY + ")");
+        console.step("S3 server", s3.url() + " (S3Proxy, bucket " + BUCKET + ", access key " + S3Server.ACCESS_KEY
+                + ")");
         Path pluginPath = PluginDirectory.unpack(options.zip(), options.work().resolve("plugins"));
         console.step("Kafka", "starting a KRaft broker and a Connect worker of Kafka " + options.kafkaVersion()
                 + " with plugin.path=" + pluginPath.toAbsolutePath());
@@ -97,7 +99,8 @@ final class LocalStack implements AutoCloseable {
         if (options.postgres() != Options.Postgres.EMBEDDED) {
             try {
                 useServer(options.postgresUrl(), options.postgresUser(), options.postgresPassword());
-                console.step("PostgreSQL", databaseUrl + " (database " + DATABASE + " on the server at " + serverUrl + ")");
+                console.step("PostgreSQL", databaseUrl + " (database " + DATABASE + " on the server at " + serverUrl
+                        + ")");
                 return;
             } catch (SQLException e) {
                 if (options.postgres() == Options.Postgres.SERVER || !"08001".equals(e.getSQLState())) {
@@ -106,7 +109,8 @@ final class LocalStack implements AutoCloseable {
                             + "--postgres-user/--postgres-password (the user must be allowed to create a database), "
                             + "or use --embedded-postgres.", e);
                 }
-                console.step("PostgreSQL", "nothing answers at " + options.postgresUrl() + ": starting an embedded one");
+                console.step("PostgreSQL", "nothing answers at " + options.postgresUrl()
+                        + ": starting an embedded one");
             }
         }
         try {
@@ -114,7 +118,8 @@ final class LocalStack implements AutoCloseable {
                     .setCleanDataDirectory(true).start();
         } catch (IOException | IllegalStateException e) {
             throw new IllegalStateException("cannot start an embedded PostgreSQL (this build carries binaries for Linux "
-                    + "x86-64 only): " + e.getMessage() + "\nStart a PostgreSQL server and name it with --postgres-url.", e);
+                    + "x86-64 only): " + e.getMessage()
+                    + "\nStart a PostgreSQL server and name it with --postgres-url.", e);
         }
         useServer("jdbc:postgresql://127.0.0.1:" + embedded.getPort() + "/postgres", "postgres", "");
         console.step("PostgreSQL", databaseUrl + " (embedded PostgreSQL, data under "
@@ -123,10 +128,12 @@ final class LocalStack implements AutoCloseable {
 
     /** Creates the demo database on the server unless an earlier run left it; the shop schema is replaced later. */
     private void useServer(String url, String user, String password) throws SQLException {
-        try (Connection db = DriverManager.getConnection(url, user, password); Statement st = db.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+        try (Connection db = DriverManager.getConnection(url, user, password);
+             PreparedStatement exists = db.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, DATABASE);
+            try (ResultSet rs = exists.executeQuery(); Statement st = db.createStatement()) {
                 if (!rs.next()) {
-                    st.execute("CREATE DATABASE " + DATABASE);
+                    st.execute("CREATE DATABASE " + DATABASE); // a constant name: CREATE DATABASE takes no parameter
                 }
             }
         }

@@ -89,7 +89,8 @@ record Options(Path zip, Path examples, Path work, boolean keepRunning, Duration
                     + USAGE);
         }
         if (!Files.isDirectory(examples.resolve("connectors"))) {
-            throw new IllegalArgumentException("no connector examples under " + examples.toAbsolutePath() + "\n" + USAGE);
+            throw new IllegalArgumentException("no connector examples under " + examples.toAbsolutePath() + "\n"
+                    + USAGE);
         }
         return new Options(zip, examples, work, keep, timeout, kafka, url, user, password, postgres);
     }

@@ -75,7 +75,8 @@ final class Pipeline {
         StringBuilder s = new StringBuilder(" with ");
         String[] names = aliases.split(",");
         for (int i = 0; i < names.length; i++) {
-            s.append(i == 0 ? "" : ", ").append(simpleName(config.path("transforms." + names[i].strip() + ".type").asText()));
+            String type = config.path("transforms." + names[i].strip() + ".type").asText();
+            s.append(i == 0 ? "" : ", ").append(simpleName(type));
         }
         return s.toString();
     }

@@ -67,7 +67,8 @@ public final class Quickstart implements AutoCloseable {
         shop = new Shop(stack::database, options.examples().resolve("shop"));
         shop.create();
         console.step("shop", "schema shop (customers, orders, outbox) from config-examples/shop/; seeded "
-                + Shop.VALID_SEEDED + " orders and " + Shop.INVALID_SEEDED + " invalid ones (negative amount, unknown status)");
+                + Shop.VALID_SEEDED + " orders and " + Shop.INVALID_SEEDED
+                + " invalid ones (negative amount, unknown status)");
         shop.startWriting();
         console.step("writer", "the shop keeps trading (postgres-trade.sql, 10 times a second): a new order and a "
                 + "status change per tick, each announced in the outbox in the same transaction");

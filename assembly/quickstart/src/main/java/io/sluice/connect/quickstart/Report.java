@@ -51,7 +51,8 @@ final class Report {
                 + s.deadLetters() + " on " + Pipeline.DEAD_LETTER_TOPIC + " (rows-read-total, topic end offsets)");
 
         console.section("PiiMask$Value (email=hash, card=partial(last=4))");
-        JsonNode order = payload(stack.cluster().consume(Pipeline.ORDERS_TOPIC, 1, READ_TIMEOUT).get(0));
+        List<ConsumerRecord<byte[], byte[]>> orders = stack.cluster().consume(Pipeline.ORDERS_TOPIC, 1, READ_TIMEOUT);
+        JsonNode order = payload(orders.get(0));
         console.line(s.fieldsMasked() + " field values masked (fields-masked-total); an order as Kafka has it:");
         console.line("  id " + order.path("id").asText() + ", email " + order.path("email").asText() + ", card "
                 + order.path("card").asText() + ", status " + order.path("status").asText());
@@ -95,7 +96,9 @@ final class Report {
         rows.forEach(r -> cells.add(columns.stream().map(c -> r.path(c).asText()).toList()));
         console.table(columns, cells);
 
-        JsonNode sizing = sizing(s, ran);
+        List<ConsumerRecord<byte[], byte[]>> sample = new ArrayList<>(orders);
+        sample.add(event);
+        JsonNode sizing = sizing(s, ran, sample);
         return new Findings(s, order, deadLetters, headers, rows, parquetRows, sizing);
     }
 
@@ -113,11 +116,8 @@ final class Report {
      * Asks the worker's sizing REST extension ({@code POST /sizing}) what a production platform needs for the rates
      * this demo ran at, measured from the topics' record counts and the sizes of the records read back.
      */
-    private JsonNode sizing(Observer.Snapshot s, Duration ran) {
+    private JsonNode sizing(Observer.Snapshot s, Duration ran, List<ConsumerRecord<byte[], byte[]>> sample) {
         long records = s.ordersOnTopic() + s.deadLetters() + s.eventCount();
-        List<ConsumerRecord<byte[], byte[]>> sample = new ArrayList<>(stack.cluster().consume(Pipeline.ORDERS_TOPIC, 1,
-                READ_TIMEOUT));
-        sample.addAll(stack.cluster().consume(Pipeline.EVENTS_PREFIX + "order", 1, READ_TIMEOUT));
         double avgBytes = sample.stream().mapToInt(r -> r.serializedValueSize() + Math.max(0, r.serializedKeySize()))
                 .average().orElse(1);
         double seconds = Math.max(1, ran.toMillis() / 1000.0);

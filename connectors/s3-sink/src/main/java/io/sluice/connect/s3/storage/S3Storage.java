@@ -139,16 +139,10 @@ public final class S3Storage implements AutoCloseable {
      */
     public void checkBucketAtStart() {
         try {
-            checkBucket();
-        } catch (ConnectException e) {
-            if (!(e.getCause() instanceof SdkException cause) || !unavailable(cause)) {
-                throw e;
-            }
-            log.warn("Bucket '{}' cannot be checked now ({}); starting anyway, writes retry until S3 answers", bucket,
-                    cause.getMessage());
+            client.headBucket(b -> b.bucket(bucket));
         } catch (SdkException e) {
             if (!unavailable(e)) {
-                throw e;
+                throw e instanceof S3Exception s3 ? new ConnectException(bucketProblem(s3), e) : e;
             }
             log.warn("Bucket '{}' cannot be checked now ({}); starting anyway, writes retry until S3 answers", bucket,
                     e.getMessage());
