@@ -146,8 +146,10 @@ public final class JdbcSourceConfig extends AbstractConfig {
                     TABLES, 8, Width.SHORT, "Table poll interval (ms)")
             .define(TABLE_CHUNKS, Type.INT, 1, ConfigDef.Range.between(1, 1024), Importance.MEDIUM,
                     "Sluice: read each table (or the query) as this many chunks in parallel, spread over the "
-                            + "tasks: chunk i holds the rows whose incrementing column modulo the count is i. Needs "
-                            + "incrementing.column.name (any mode but timestamp). Each chunk keeps its own offset; "
+                            + "tasks: ranges of the incrementing column splitting its MIN..MAX evenly when the "
+                            + "chunks are first assigned, the first open below and the last open above (it reads "
+                            + "every new row). Needs incrementing.column.name (any mode but timestamp). Each chunk "
+                            + "keeps its own offset, which holds its range, so the ranges stay across restarts; "
                             + "chunks start from the table's unchunked offset when there is one.",
                     TABLES, 9, Width.SHORT, "Chunks per table")
             .define(QUOTE_SQL_IDENTIFIERS, Type.STRING, "always", QUOTING, Importance.LOW,

@@ -2,6 +2,8 @@ package io.sluice.connect.jdbc;
 
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.jdbc.dialect.Dialect;
+import io.sluice.connect.jdbc.source.ChunkRange;
+import io.sluice.connect.jdbc.source.Position;
 import io.sluice.connect.jdbc.source.TableFilter;
 import io.sluice.connect.jdbc.source.TableId;
 import io.sluice.connect.jdbc.source.TableReader;
@@ -12,10 +14,12 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +49,8 @@ public final class JdbcSourceConnector extends SourceConnector {
     private JdbcSourceConfig config;
     private Dialect dialect;
     private volatile Map<TableId, Long> tables = Map.of();
+    /** Chunk ranges this connector assigned, by table (null: the query), so reassignments keep them. */
+    private final Map<TableId, List<ChunkRange>> chunkRanges = new HashMap<>();
     private ScheduledExecutorService monitor;
 
     @Override
@@ -165,10 +171,15 @@ public final class JdbcSourceConnector extends SourceConnector {
         int chunks = config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
         // Units of work with their weight: every chunk of every table (the query counts as one table).
         Map<JdbcSourceTask.Assignment, Long> units = new LinkedHashMap<>();
-        Map<TableId, Long> current = config.queryMode() ? java.util.Collections.singletonMap(null, 1L) : tables;
+        Map<TableId, Long> current = config.queryMode() ? Collections.singletonMap(null, 1L) : tables;
         current.forEach((table, size) -> {
+            if (chunks == 1) {
+                units.put(new JdbcSourceTask.Assignment(table, 0, null), size);
+                return;
+            }
+            List<ChunkRange> ranges = chunkRanges(table);
             for (int c = 0; c < chunks; c++) {
-                units.put(new JdbcSourceTask.Assignment(table, c), Math.max(1, size / chunks));
+                units.put(new JdbcSourceTask.Assignment(table, c, ranges.get(c)), Math.max(1, size / chunks));
             }
         });
         if (units.isEmpty()) {
@@ -200,6 +211,75 @@ public final class JdbcSourceConnector extends SourceConnector {
             configs.add(task);
         }
         return configs;
+    }
+
+    /**
+     * The id ranges of a table's (or the query's, table null) chunks. Once chunks have stored offsets, their ranges
+     * are kept (a restarted or reconfigured connector does not move rows between chunks); otherwise the ranges
+     * this connector computed before, else new ones splitting the column's current MIN..MAX evenly.
+     */
+    private List<ChunkRange> chunkRanges(TableId table) {
+        TableReader.Source whole = table == null ? Sources.query(config) : Sources.table(config, dialect, table);
+        List<ChunkRange> stored = storedChunkRanges(Sources.chunkPartitions(config, whole));
+        if (stored != null) {
+            chunkRanges.put(table, stored);
+            return stored;
+        }
+        return chunkRanges.computeIfAbsent(table, t -> {
+            String column = dialect.quote(whole.incrementingColumn());
+            try (Connection c = Database.open(config, dialect);
+                 PreparedStatement ps = c.prepareStatement("SELECT MIN(" + column + "), MAX(" + column + ") FROM "
+                         + whole.from());
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long min = rs.getLong(1);
+                long max = rs.wasNull() ? min : rs.getLong(2); // an empty table: 0..0
+                List<ChunkRange> ranges = ChunkRange.split(min, max, config.getInt(JdbcSourceConfig.TABLE_CHUNKS));
+                log.info("{} is read as chunks {} of {}", whole.name(), ranges, whole.incrementingColumn());
+                return ranges;
+            } catch (SQLException e) {
+                // The worker retries the task configuration with backoff.
+                throw new ConnectException("Cannot split " + whole.name() + " into chunks (table.chunks): "
+                        + reason(e), e);
+            }
+        });
+    }
+
+    /** The ranges the chunks' stored offsets were written for, when they tell every bound; else null. */
+    private List<ChunkRange> storedChunkRanges(List<Map<String, String>> partitions) {
+        int n = partitions.size();
+        Long[] bounds = new Long[n + 1]; // bounds[i]: where chunk i starts; 0 and n stay unbounded
+        boolean[] known = new boolean[n + 1];
+        known[0] = true;
+        known[n] = true;
+        Map<Map<String, String>, Map<String, Object>> found = context().offsetStorageReader().offsets(partitions);
+        for (int i = 0; i < n; i++) {
+            ChunkRange r = found.get(partitions.get(i)) == null ? null : Position.chunkOf(found.get(partitions.get(i)));
+            if (r == null) {
+                continue;
+            }
+            if (!setBound(bounds, known, i, r.from()) || !setBound(bounds, known, i + 1, r.to())) {
+                log.warn("The stored chunk offsets disagree on the chunks' bounds; splitting anew");
+                return null;
+            }
+        }
+        List<ChunkRange> ranges = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (!known[i] || !known[i + 1]) {
+                return null;
+            }
+            ranges.add(new ChunkRange(bounds[i], bounds[i + 1]));
+        }
+        return ChunkRange.splitsTheLine(ranges) ? List.copyOf(ranges) : null;
+    }
+
+    private static boolean setBound(Long[] bounds, boolean[] known, int i, Long value) {
+        if (known[i]) {
+            return Objects.equals(bounds[i], value);
+        }
+        known[i] = true;
+        bounds[i] = value;
+        return true;
     }
 
     @Override

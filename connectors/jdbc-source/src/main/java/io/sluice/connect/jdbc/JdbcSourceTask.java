@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.jdbc.dialect.Dialect;
 import io.sluice.connect.jdbc.schema.TypeMapping;
+import io.sluice.connect.jdbc.source.ChunkRange;
+import io.sluice.connect.jdbc.source.ChunkStart;
 import io.sluice.connect.jdbc.source.Position;
 import io.sluice.connect.jdbc.source.ReadBound;
 import io.sluice.connect.jdbc.source.TableId;
@@ -15,8 +17,10 @@ import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -82,8 +86,8 @@ public final class JdbcSourceTask extends SourceTask {
                 config.getBoolean(JdbcSourceConfig.TIMESTAMP_OPEN_TRANSACTIONS));
 
         List<TableReader.Source> sources = Assignment.decode(props.get(Assignment.KEY)).stream()
-                .map(a -> a.table() == null ? Sources.query(config, a.chunk())
-                        : Sources.table(config, dialect, a.table(), a.chunk()))
+                .map(a -> a.table() == null ? Sources.query(config, a.chunk(), a.range())
+                        : Sources.table(config, dialect, a.table(), a.chunk(), a.range()))
                 .toList();
         pool = Database.pool(config, dialect, "sluice-jdbc-" + props.getOrDefault("name", "source"));
         Map<Map<String, String>, Position> stored = storedPositions(sources);
@@ -111,22 +115,40 @@ public final class JdbcSourceTask extends SourceTask {
         }
     }
 
-    /** Each source's own offset, else the best fallback (its unchunked table's, Confluent's protocol 0). */
+    /**
+     * Each source's stored position: a table's own offset, else the best fallback (Confluent's protocol 0); a chunk's
+     * from the offsets of its table's chunks ({@link ChunkStart}), else the table's unchunked offset.
+     */
     private Map<Map<String, String>, Position> storedPositions(List<TableReader.Source> sources) {
-        List<Map<String, String>> partitions = new ArrayList<>();
+        Set<Map<String, String>> partitions = new LinkedHashSet<>();
         for (TableReader.Source s : sources) {
             partitions.add(s.partition());
+            partitions.addAll(Sources.chunkPartitions(config, s));
             partitions.addAll(Sources.fallbackPartitions(s));
         }
         Map<Map<String, String>, Map<String, Object>> found = context.offsetStorageReader().offsets(partitions);
         Map<Map<String, String>, Position> out = new HashMap<>();
         for (TableReader.Source s : sources) {
-            Map<String, Object> o = found.get(s.partition());
-            for (Map<String, String> fallback : Sources.fallbackPartitions(s)) {
-                o = o != null ? o : found.get(fallback);
+            Position fallback = null;
+            for (Map<String, String> p : Sources.fallbackPartitions(s)) {
+                fallback = fallback != null ? fallback : Position.fromMap(found.get(p));
             }
-            if (o != null) {
-                out.put(s.partition(), Position.fromMap(o));
+            Position start;
+            if (s.chunk() == null) {
+                Position own = Position.fromMap(found.get(s.partition()));
+                start = own != null ? own : fallback;
+            } else {
+                List<ChunkStart.Stored> chunks = new ArrayList<>();
+                for (Map<String, String> p : Sources.chunkPartitions(config, s)) {
+                    Map<String, Object> o = found.get(p);
+                    if (o != null && Position.chunkOf(o) != null) {
+                        chunks.add(new ChunkStart.Stored(Position.chunkOf(o), Position.fromMap(o)));
+                    }
+                }
+                start = ChunkStart.of(s.chunk(), chunks, fallback, config.mode());
+            }
+            if (start != null) {
+                out.put(s.partition(), start);
             }
         }
         return out;
@@ -316,8 +338,11 @@ public final class JdbcSourceTask extends SourceTask {
         }
     }
 
-    /** What a task reads, as handed over in its config: tables (or the query, table null) and chunk numbers. */
-    record Assignment(TableId table, int chunk) {
+    /**
+     * What a task reads, as handed over in its config: a table (or the query, table null), and for a chunk its
+     * number and id range (range null: the whole table).
+     */
+    record Assignment(TableId table, int chunk, ChunkRange range) {
         static final String KEY = "sluice.task.sources";
 
         static String encode(List<Assignment> assigned) {
@@ -325,7 +350,9 @@ public final class JdbcSourceTask extends SourceTask {
             for (Assignment a : assigned) {
                 TableId t = a.table;
                 sb.append(t == null ? "" : nz(t.catalog())).append('\t').append(t == null ? "" : nz(t.schema()))
-                        .append('\t').append(t == null ? "" : t.table()).append('\t').append(a.chunk).append('\n');
+                        .append('\t').append(t == null ? "" : t.table()).append('\t').append(a.chunk)
+                        .append('\t').append(a.range == null ? "-" : bound(a.range.from()))
+                        .append('\t').append(a.range == null ? "-" : bound(a.range.to())).append('\n');
             }
             return sb.toString();
         }
@@ -339,13 +366,22 @@ public final class JdbcSourceTask extends SourceTask {
                 String[] p = line.split("\t", -1);
                 TableId t = p[2].isEmpty() ? null
                         : new TableId(p[0].isEmpty() ? null : p[0], p[1].isEmpty() ? null : p[1], p[2]);
-                out.add(new Assignment(t, Integer.parseInt(p[3])));
+                ChunkRange range = p[4].equals("-") ? null : new ChunkRange(parseBound(p[4]), parseBound(p[5]));
+                out.add(new Assignment(t, Integer.parseInt(p[3]), range));
             }
             return out;
         }
 
         private static String nz(String s) {
             return s == null ? "" : s;
+        }
+
+        private static String bound(Long b) {
+            return b == null ? "" : b.toString();
+        }
+
+        private static Long parseBound(String b) {
+            return b.isEmpty() ? null : Long.valueOf(b);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.connect.jdbc;
 
 import io.sluice.connect.jdbc.dialect.Dialect;
+import io.sluice.connect.jdbc.source.ChunkRange;
 import io.sluice.connect.jdbc.source.TableId;
 import io.sluice.connect.jdbc.source.TableReader;
 import java.nio.charset.StandardCharsets;
@@ -21,36 +22,53 @@ final class Sources {
     private Sources() {
     }
 
+    /** Table {@code t} as a whole. */
     static TableReader.Source table(JdbcSourceConfig config, Dialect dialect, TableId t) {
-        return table(config, dialect, t, 0);
+        return table(config, dialect, t, 0, null);
     }
 
-    /** Chunk {@code chunk} of {@code table.chunks} of table {@code t}. */
-    static TableReader.Source table(JdbcSourceConfig config, Dialect dialect, TableId t, int chunk) {
+    /** Chunk {@code chunk} of {@code table.chunks} of table {@code t}, the ids {@code range}; null: the whole table. */
+    static TableReader.Source table(JdbcSourceConfig config, Dialect dialect, TableId t, int chunk, ChunkRange range) {
         String qualified = t.qualified();
-        int chunks = config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
-        Map<String, String> partition = chunks > 1
-                ? partition("protocol", "1", "table", qualified, "chunk", chunk + "/" + chunks)
+        Map<String, String> partition = range != null
+                ? partition("protocol", "1", "table", qualified, "chunk", chunkName(config, chunk))
                 : partition("protocol", "1", "table", qualified);
-        return new TableReader.Source(chunks > 1 ? qualified + "#" + chunk : qualified, dialect.table(t), t.table(),
+        return new TableReader.Source(range != null ? qualified + "#" + chunk : qualified, dialect.table(t), t.table(),
                 config.getString(JdbcSourceConfig.TOPIC_PREFIX) + t.table(), partition,
-                config.timestampColumns(qualified), config.incrementingColumn(qualified), chunk, chunks);
+                config.timestampColumns(qualified), config.incrementingColumn(qualified), range);
     }
 
     /** The user's SELECT wrapped as a derived table, so its own WHERE/ORDER BY/UNION/CTE stay intact. */
     static TableReader.Source query(JdbcSourceConfig config) {
-        return query(config, 0);
+        return query(config, 0, null);
     }
 
-    /** Chunk {@code chunk} of {@code table.chunks} of the query. */
-    static TableReader.Source query(JdbcSourceConfig config, int chunk) {
+    /** Chunk {@code chunk} of {@code table.chunks} of the query, the ids {@code range}; null: the whole query. */
+    static TableReader.Source query(JdbcSourceConfig config, int chunk, ChunkRange range) {
         String topic = config.getString(JdbcSourceConfig.TOPIC_PREFIX);
-        int chunks = config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
-        Map<String, String> partition = chunks > 1 ? partition("query", "query", "chunk", chunk + "/" + chunks)
+        Map<String, String> partition = range != null ? partition("query", "query", "chunk", chunkName(config, chunk))
                 : partition("query", "query");
-        return new TableReader.Source(chunks > 1 ? "query#" + chunk : "query",
+        return new TableReader.Source(range != null ? "query#" + chunk : "query",
                 "(" + userQuery(config) + ") " + QUERY_ALIAS, topic, topic, partition, config.timestampColumns(topic),
-                config.incrementingColumn(topic), chunk, chunks);
+                config.incrementingColumn(topic), range);
+    }
+
+    private static String chunkName(JdbcSourceConfig config, int chunk) {
+        return chunk + "/" + config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
+    }
+
+    /** The partitions of every chunk of {@code s}'s table (or query), in chunk order; empty when not chunked. */
+    static List<Map<String, String>> chunkPartitions(JdbcSourceConfig config, TableReader.Source s) {
+        List<Map<String, String>> out = new ArrayList<>();
+        int chunks = config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
+        if (chunks > 1) {
+            String table = s.partition().get("table");
+            for (int i = 0; i < chunks; i++) { // built like the sources' own, so they serialize the same
+                out.add(table != null ? partition("protocol", "1", "table", table, "chunk", i + "/" + chunks)
+                        : partition("query", "query", "chunk", i + "/" + chunks));
+            }
+        }
+        return out;
     }
 
     /**

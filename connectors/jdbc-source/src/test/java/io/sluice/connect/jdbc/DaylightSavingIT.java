@@ -39,7 +39,7 @@ class DaylightSavingIT {
         Dialect dialect = Dialect.of("", DB.url, true);
         TableReader reader = new TableReader(
                 new TableReader.Source(t, dialect.table(new TableId("test", "public", t)), t, "dst", Map.of("table", t),
-                        List.of("ts"), "id", 0, 1),
+                        List.of("ts"), "id", null),
                 Mode.TIMESTAMP_INCREMENTING, dialect,
                 new TypeMapping(dialect, NumericMapping.NONE, TimestampGranularity.CONNECT_LOGICAL, ny), ny,
                 new TableReader.Settings(100, 10, 0, 1, ""), Position.start(null, null));

@@ -25,20 +25,35 @@ final class TaskHarness implements AutoCloseable {
 
     private final Map<String, String> props;
     /** Committed offsets by partition, as a worker's offset store holds them. */
-    final Map<Map<String, Object>, Map<String, Object>> committed = new HashMap<>();
+    final Map<Map<String, Object>, Map<String, Object>> committed;
     final List<SourceRecord> delivered = new ArrayList<>();
     private JdbcSourceTask task;
     private Metrics metrics;
 
     /** A task reading {@code tables} (unchunked), or the configured query when there are none. */
     TaskHarness(Map<String, String> props, TableId... tables) {
-        this(props, tables.length == 0 ? List.of(new JdbcSourceTask.Assignment(null, 0))
-                : java.util.Arrays.stream(tables).map(t -> new JdbcSourceTask.Assignment(t, 0)).toList());
+        this(props, tables.length == 0 ? List.of(new JdbcSourceTask.Assignment(null, 0, null))
+                : java.util.Arrays.stream(tables).map(t -> new JdbcSourceTask.Assignment(t, 0, null)).toList());
     }
 
     TaskHarness(Map<String, String> props, List<JdbcSourceTask.Assignment> assigned) {
-        this.props = new HashMap<>(props);
-        this.props.put(JdbcSourceTask.Assignment.KEY, JdbcSourceTask.Assignment.encode(assigned));
+        this(withAssignment(props, assigned), new HashMap<>());
+    }
+
+    /**
+     * A task from a connector's task config ({@code taskConfig}), committing into {@code store}, which the other
+     * tasks and the connector of a test may share, as a worker's offset store.
+     */
+    TaskHarness(Map<String, String> taskConfig, Map<Map<String, Object>, Map<String, Object>> store) {
+        this.props = new HashMap<>(taskConfig);
+        this.committed = store;
+    }
+
+    private static Map<String, String> withAssignment(Map<String, String> props,
+                                                      List<JdbcSourceTask.Assignment> assigned) {
+        Map<String, String> p = new HashMap<>(props);
+        p.put(JdbcSourceTask.Assignment.KEY, JdbcSourceTask.Assignment.encode(assigned));
+        return p;
     }
 
     TaskHarness start() {
@@ -130,6 +145,28 @@ final class TaskHarness implements AutoCloseable {
         }
     }
 
+    /** Reads offsets from {@code store} as a worker's offset store would. */
+    static OffsetStorageReader reader(Map<Map<String, Object>, Map<String, Object>> store) {
+        return new OffsetStorageReader() {
+            @Override
+            public <T> Map<String, Object> offset(Map<String, T> partition) {
+                return store.get(new HashMap<String, Object>(partition));
+            }
+
+            @Override
+            public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+                Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+                for (Map<String, T> p : partitions) {
+                    Map<String, Object> o = offset(p);
+                    if (o != null) {
+                        out.put(p, o);
+                    }
+                }
+                return out;
+            }
+        };
+    }
+
     private final class Context implements SourceTaskContext {
         @Override
         public Map<String, String> configs() {
@@ -138,24 +175,7 @@ final class TaskHarness implements AutoCloseable {
 
         @Override
         public OffsetStorageReader offsetStorageReader() {
-            return new OffsetStorageReader() {
-                @Override
-                public <T> Map<String, Object> offset(Map<String, T> partition) {
-                    return committed.get(new HashMap<String, Object>(partition));
-                }
-
-                @Override
-                public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                    Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
-                    for (Map<String, T> p : partitions) {
-                        Map<String, Object> o = offset(p);
-                        if (o != null) {
-                            out.put(p, o);
-                        }
-                    }
-                    return out;
-                }
-            };
+            return reader(committed);
         }
 
         @Override

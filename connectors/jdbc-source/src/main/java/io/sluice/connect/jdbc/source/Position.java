@@ -26,6 +26,8 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
     static final String GAPS = "gaps";
     static final String QUERY_HASH = "query.hash";
     static final String REWOUND_FOR = "dst.rewound";
+    static final String CHUNK_FROM = "chunk.from";
+    static final String CHUNK_TO = "chunk.to";
 
     /** Ids {@code from..to} (inclusive) not seen yet; re-read until {@code expiresAtMs} (worker clock). */
     public record Gap(long from, long to, long expiresAtMs) {
@@ -58,12 +60,15 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
     }
 
     public Map<String, Object> toMap() {
-        return toMap(gaps.isEmpty() ? List.of() : encode(gaps));
+        return toMap(gaps.isEmpty() ? List.of() : encode(gaps), null);
     }
 
-    /** The offset map with {@code gaps} already encoded by {@link #encode}. */
-    public Map<String, Object> toMap(List<List<Long>> encodedGaps) {
-        if (encodedGaps.isEmpty() && queryHash == null && rewoundFor == null) { // the common cases, one per record
+    /**
+     * The offset map with {@code gaps} already encoded by {@link #encode}; a chunk's offset also holds the chunk's
+     * id range, so a restart finds out which ids the position is about even when the chunks were split anew.
+     */
+    public Map<String, Object> toMap(List<List<Long>> encodedGaps, ChunkRange chunk) {
+        if (encodedGaps.isEmpty() && queryHash == null && rewoundFor == null && chunk == null) { // one per record
             if (timestamp == null) {
                 return incrementing == null ? Map.of() : Map.of(INCREMENTING, incrementing);
             }
@@ -89,6 +94,12 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
         if (rewoundFor != null) {
             m.put(REWOUND_FOR, rewoundFor);
         }
+        if (chunk != null && chunk.from() != null) {
+            m.put(CHUNK_FROM, chunk.from());
+        }
+        if (chunk != null && chunk.to() != null) {
+            m.put(CHUNK_TO, chunk.to());
+        }
         return m;
     }
 
@@ -99,6 +110,13 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
             g.add(List.of(gap.from, gap.to, gap.expiresAtMs));
         }
         return List.copyOf(g);
+    }
+
+    /** The id range a chunk's offset was written for; null for offsets of whole tables. */
+    public static ChunkRange chunkOf(Map<String, ?> m) {
+        Long from = m.get(CHUNK_FROM) instanceof Number n ? n.longValue() : null;
+        Long to = m.get(CHUNK_TO) instanceof Number n ? n.longValue() : null;
+        return from == null && to == null ? null : new ChunkRange(from, to);
     }
 
     /** Reads an offset written by us or by Confluent's connector; null stays null. */

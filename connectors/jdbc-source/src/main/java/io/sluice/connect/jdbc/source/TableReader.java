@@ -45,8 +45,9 @@ public final class TableReader {
     private final Settings settings;
     private final String timestampExpr;
     private final String incrementingColumn;
-    /** Chunked sources read only their residue class of the incrementing column; empty when not chunked. */
+    /** A chunk's condition on the incrementing column ({@code >= from AND < to}); empty for a whole table. */
     private final String chunkPredicate;
+    private final List<Object> chunkParams = new ArrayList<>(2);
 
     private Position position;
     private long nextRunAtMs;
@@ -70,7 +71,7 @@ public final class TableReader {
 
     /** What is read and where it goes. */
     public record Source(String name, String from, String schemaName, String topic, Map<String, String> partition,
-                         List<String> timestampColumns, String incrementingColumn, int chunk, int chunks) {
+                         List<String> timestampColumns, String incrementingColumn, ChunkRange chunk) {
     }
 
     /** Settings shared by every reader of a task. */
@@ -89,14 +90,19 @@ public final class TableReader {
         this.position = start;
         this.timestampExpr = mode.usesTimestamp() ? timestampExpression(source.timestampColumns()) : null;
         this.incrementingColumn = mode.usesIncrementing() ? dialect.quote(source.incrementingColumn()) : null;
-        if (source.chunks() > 1) {
+        StringJoiner chunkIds = new StringJoiner(" AND ");
+        if (source.chunk() != null) {
             String key = dialect.quote(source.incrementingColumn());
-            int k = source.chunks();
-            // twice MOD, so negative ids land in a chunk too
-            this.chunkPredicate = "MOD(MOD(" + key + ", " + k + ") + " + k + ", " + k + ") = " + source.chunk();
-        } else {
-            this.chunkPredicate = "";
+            if (source.chunk().from() != null) {
+                chunkIds.add(key + " >= ?");
+                chunkParams.add(source.chunk().from());
+            }
+            if (source.chunk().to() != null) {
+                chunkIds.add(key + " < ?");
+                chunkParams.add(source.chunk().to());
+            }
         }
+        this.chunkPredicate = chunkIds.toString();
     }
 
     public String name() {
@@ -216,7 +222,10 @@ public final class TableReader {
         } else {
             List<Position.Gap> gaps = position.gaps();
             Long last = position.incrementing();
-            if (last != null && id > last + Math.max(1, source.chunks()) && settings.gapTimeoutMs() > 0) {
+            if (last != null && source.chunk() != null && source.chunk().from() != null) {
+                last = Math.max(last, source.chunk().from() - 1); // ids below the chunk are another chunk's
+            }
+            if (last != null && id > last + 1 && settings.gapTimeoutMs() > 0) {
                 gaps = new ArrayList<>(gaps);
                 gaps.add(new Position.Gap(last + 1, id - 1, nowMs + settings.gapTimeoutMs()));
                 while (gaps.size() > settings.gapMax()) {
@@ -252,13 +261,13 @@ public final class TableReader {
     /** The offset map; the encoded gap list is shared by consecutive records with the same gaps. */
     private Map<String, Object> offset(Position p) {
         if (p.gaps().isEmpty()) {
-            return p.toMap();
+            return p.toMap(List.of(), source.chunk());
         }
         if (p.gaps() != encodedFor) {
             encodedFor = p.gaps();
             encodedGaps = Position.encode(p.gaps());
         }
-        return p.toMap(encodedGaps);
+        return p.toMap(encodedGaps, source.chunk());
     }
 
     private long rowId() throws SQLException {
@@ -312,12 +321,13 @@ public final class TableReader {
             case BULK -> {
                 if (!chunkPredicate.isEmpty()) {
                     sql.append(" WHERE ").append(chunkPredicate);
+                    params.addAll(chunkParams);
                 }
             }
             case INCREMENTING -> {
                 sql.append(" WHERE ").append(incrementingColumn).append(" > ?");
                 params.add(position.incrementing() == null ? Long.MIN_VALUE : position.incrementing());
-                andChunk(sql);
+                andChunk(sql, params);
                 sql.append(" ORDER BY ").append(incrementingColumn).append(" ASC");
             }
             case TIMESTAMP, TIMESTAMP_INCREMENTING -> {
@@ -334,7 +344,7 @@ public final class TableReader {
                     sql.append(" AND ").append(timestampExpr).append(" > ?");
                     params.add(from);
                 }
-                andChunk(sql);
+                andChunk(sql, params);
                 sql.append(" ORDER BY ").append(timestampExpr).append(" ASC");
                 if (mode == Mode.TIMESTAMP_INCREMENTING) {
                     sql.append(", ").append(incrementingColumn).append(" ASC");
@@ -353,14 +363,15 @@ public final class TableReader {
             params.add(g.to());
         }
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(source.from()).append(" WHERE ").append(ranges);
-        andChunk(sql);
+        andChunk(sql, params);
         sql.append(" ORDER BY ").append(incrementingColumn).append(" ASC");
         return new Query(withSuffix(sql), params);
     }
 
-    private void andChunk(StringBuilder sql) {
+    private void andChunk(StringBuilder sql, List<Object> params) {
         if (!chunkPredicate.isEmpty()) {
             sql.append(" AND ").append(chunkPredicate);
+            params.addAll(chunkParams);
         }
     }
 
