@@ -1,7 +1,12 @@
 package io.sluice.connect.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.connect.jdbc.schema.ColumnInfo;
+import io.sluice.connect.jdbc.schema.NumericMapping;
+import io.sluice.connect.jdbc.schema.TimestampGranularity;
+import io.sluice.connect.jdbc.schema.TypeMapping;
 import io.sluice.connect.jdbc.source.TableId;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -103,6 +108,80 @@ class TypeMappingIT {
                 * 1_000_000_000L + 123_456_000L);
         assertThat(zoned.get("tz")).isEqualTo(Instant.parse("2026-03-29T01:30:00.654321Z").getEpochSecond()
                 * 1_000_000_000L + 654_321_000L);
+    }
+
+    /** Every value of each id, for the given settings. */
+    private static Map<Integer, Struct> rowsById(TestDatabase db, TableId table, int count, Map<String, String> extra)
+            throws Exception {
+        Map<String, String> p = db.props("bulk");
+        p.putAll(extra);
+        try (TaskHarness h = new TaskHarness(p, table).start()) {
+            h.pollUntilCount(count);
+            Map<Integer, Struct> out = new java.util.TreeMap<>();
+            h.delivered.subList(0, count).forEach(r -> out.put(((Struct) r.value()).getInt32("id"), (Struct) r.value()));
+            return out;
+        }
+    }
+
+    @Test
+    void postgresqlTimestampsKeepMicrosecondsAcrossTheirRangeAndInfinities() throws Exception {
+        TestDatabase db = TestDatabase.POSTGRES;
+        String t = TestDatabase.table("pg_ts_range");
+        db.exec("CREATE TABLE " + t + " (id INT PRIMARY KEY, ts TIMESTAMP(6), tz TIMESTAMPTZ)",
+                "INSERT INTO " + t + " VALUES (1, '1960-01-01 10:00:00.123457', '1960-01-01 10:00:00.123457+00'), "
+                        + "(2, '1999-12-31 23:59:59.999999', '1999-12-31 23:59:59.999999+00'), "
+                        + "(3, '2000-01-01 00:00:00', '2000-01-01 00:00:00+00'), "
+                        + "(4, 'infinity', 'infinity'), (5, '-infinity', '-infinity'), (6, NULL, NULL), "
+                        + "(7, '3000-06-01 12:00:00.000001', '3000-06-01 12:00:00.000001+00')");
+        TableId table = new TableId("test", "public", t);
+        // The task's connections receive timestamps in binary, and the dialect decodes those bytes itself
+        JdbcSourceConfig config = new JdbcSourceConfig(db.props("bulk"));
+        io.sluice.connect.jdbc.dialect.Dialect dialect = io.sluice.connect.jdbc.dialect.Dialect.of("", config.url(), true);
+        TypeMapping types = new TypeMapping(dialect, NumericMapping.NONE, TimestampGranularity.CONNECT_LOGICAL,
+                java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC")));
+        try (java.sql.Connection c = Database.open(config, dialect);
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT ts, tz FROM " + t);
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            for (int i = 1; i <= 2; i++) {
+                ColumnInfo column = types.column(rs.getMetaData(), i);
+                assertThat(column.binary()).isTrue();
+                assertThat(dialect.wireTimestamp(column)).isNotNull();
+            }
+        }
+        String[] expected = {"1960-01-01T10:00:00.123457Z", "1999-12-31T23:59:59.999999Z", "2000-01-01T00:00:00Z"};
+
+        Map<Integer, Struct> iso = rowsById(db, table, 7,
+                Map.of(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "nanos_iso_datetime_string"));
+        Map<Integer, Struct> logical = rowsById(db, table, 7, Map.of());
+        // a zone other than UTC reads TIMESTAMP through the calendar; infinities stay infinities there too
+        Map<Integer, Struct> berlin = rowsById(db, table, 7, Map.of(JdbcSourceConfig.DB_TIMEZONE, "Europe/Berlin"));
+        for (int id = 1; id <= 3; id++) {
+            Instant at = Instant.parse(expected[id - 1]);
+            for (String column : List.of("ts", "tz")) {
+                assertThat(iso.get(id).get(column)).isEqualTo(java.time.format.DateTimeFormatter
+                        .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(java.time.ZoneOffset.UTC).format(at));
+                assertThat(logical.get(id).get(column)).isEqualTo(new java.util.Date(at.toEpochMilli()));
+            }
+            assertThat(berlin.get(id).get("ts")).isEqualTo(new java.util.Date(at.toEpochMilli() - 3_600_000L));
+        }
+        for (Map<Integer, Struct> rows : List.of(logical, berlin)) {
+            assertThat(rows.get(4).get("ts")).isEqualTo(new java.util.Date(Long.MAX_VALUE));
+            assertThat(rows.get(4).get("tz")).isEqualTo(new java.util.Date(Long.MAX_VALUE));
+            assertThat(rows.get(5).get("ts")).isEqualTo(new java.util.Date(Long.MIN_VALUE));
+            assertThat(rows.get(5).get("tz")).isEqualTo(new java.util.Date(Long.MIN_VALUE));
+            assertThat(rows.get(6).get("ts")).isNull();
+        }
+        assertThat(iso.get(4).get("ts")).isEqualTo("infinity");
+        assertThat(iso.get(5).get("tz")).isEqualTo("-infinity");
+        assertThat(iso.get(7).get("ts")).isEqualTo("3000-06-01T12:00:00.000001000Z");
+
+        // nanoseconds since 1970 end in 2262: the year 3000 fails the read naming the column and the way out
+        Map<String, String> p = db.props("bulk");
+        p.put(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "nanos_long");
+        try (TaskHarness h = new TaskHarness(p, table).start()) {
+            assertThatThrownBy(() -> h.pollUntilCount(7)).hasMessageContaining("Column 'ts'")
+                    .hasMessageContaining("timestamp.granularity");
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,6 +160,19 @@ public abstract class Dialect {
 
     /** A reader for a column the generic JDBC mapping would get wrong, or null to use the generic mapping. */
     public ColumnReader specialColumn(ColumnInfo column) {
+        return null;
+    }
+
+    /** Whether the driver receives column {@code index}'s values in the database's binary wire format. */
+    public boolean binaryFormat(ResultSetMetaData md, int index) throws SQLException {
+        return false;
+    }
+
+    /**
+     * Reads a timestamp column's instant (the UTC wall clock for one without a time zone) straight from the driver's
+     * wire bytes, {@link java.time.Instant#MAX}/{@code MIN} for infinities; null where this dialect cannot.
+     */
+    public ColumnReader.Read wireTimestamp(ColumnInfo column) {
         return null;
     }
 

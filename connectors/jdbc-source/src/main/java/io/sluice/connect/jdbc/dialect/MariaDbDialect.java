@@ -112,8 +112,7 @@ public final class MariaDbDialect extends Dialect {
         String type = c.typeName() == null ? "" : c.typeName().toUpperCase(Locale.ROOT);
         boolean temporal = type.startsWith("DATE") || type.startsWith("TIMESTAMP");
         // Zero dates ('0000-00-00') have no calendar value and read as NULL, so such columns are optional.
-        return temporal && !c.optional() ? new ColumnInfo(c.name(), c.jdbcType(), c.typeName(), c.precision(),
-                c.scale(), c.signed(), true) : c;
+        return temporal && !c.optional() ? c.asOptional() : c;
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class RowMapping {
             throws SQLException {
         List<ColumnInfo> columns = new ArrayList<>(md.getColumnCount());
         for (int i = 1; i <= md.getColumnCount(); i++) {
-            columns.add(ColumnInfo.of(md, i));
+            columns.add(types.column(md, i));
         }
         if (previous != null && previous.columns.equals(columns)) {
             return previous;

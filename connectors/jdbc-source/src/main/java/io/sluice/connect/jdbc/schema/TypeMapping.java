@@ -3,6 +3,8 @@ package io.sluice.connect.jdbc.schema;
 import io.sluice.connect.jdbc.dialect.Dialect;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,6 +20,7 @@ import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * JDBC types to Connect types. Every column maps to something: what has no exact Connect type becomes its text as
@@ -42,6 +45,11 @@ public final class TypeMapping {
         this.granularity = granularity;
         this.dbZone = dbCalendar.getTimeZone().toZoneId();
         this.utc = dbZone.normalized().equals(ZoneOffset.UTC);
+    }
+
+    /** Column {@code index} of a result as the driver (and for the wire format, the dialect) describes it. */
+    public ColumnInfo column(ResultSetMetaData md, int index) throws SQLException {
+        return ColumnInfo.of(md, index, dialect.binaryFormat(md, index));
     }
 
     public ColumnReader reader(ColumnInfo column) {
@@ -79,20 +87,29 @@ public final class TypeMapping {
                 LocalTime t = rs.getObject(i, LocalTime.class);
                 return t == null ? null : new java.util.Date(t.toNanoOfDay() / 1_000_000L);
             });
-            case Types.TIMESTAMP -> "timestamptz".equalsIgnoreCase(c.typeName()) ? timestamp(c, (rs, i) -> {
-                OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-                return t == null ? null : t.toInstant();
-            }) : timestamp(c, (rs, i) -> {
-                // the wall-clock value in db.timezone; far cheaper to decode than getTimestamp(i, calendar)
-                LocalDateTime t = rs.getObject(i, LocalDateTime.class);
-                return t == null ? null : utc ? t.toInstant(ZoneOffset.UTC) : t.atZone(dbZone).toInstant();
-            });
-            case Types.TIMESTAMP_WITH_TIMEZONE -> timestamp(c, (rs, i) -> {
-                OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-                return t == null ? null : t.toInstant();
-            });
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> {
+                boolean zoned = c.jdbcType() == Types.TIMESTAMP_WITH_TIMEZONE
+                        || "timestamptz".equalsIgnoreCase(c.typeName());
+                ColumnReader.Read wire = zoned || utc ? dialect.wireTimestamp(c) : null;
+                yield timestamp(c, wire != null ? wire : zoned ? TypeMapping::zonedInstant : this::wallClockInstant);
+            }
             default -> string(c); // character types, and the documented fallback for everything else
         };
+    }
+
+    private static Instant zonedInstant(ResultSet rs, int i) throws SQLException {
+        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+        return t == null ? null : t.equals(OffsetDateTime.MAX) ? Instant.MAX
+                : t.equals(OffsetDateTime.MIN) ? Instant.MIN : t.toInstant();
+    }
+
+    /** The wall-clock value in db.timezone; far cheaper to decode than getTimestamp(i, calendar). */
+    private Instant wallClockInstant(ResultSet rs, int i) throws SQLException {
+        LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+        if (t == null || t.equals(LocalDateTime.MAX) || t.equals(LocalDateTime.MIN)) { // infinities (PostgreSQL)
+            return t == null ? null : t.equals(LocalDateTime.MAX) ? Instant.MAX : Instant.MIN;
+        }
+        return utc ? t.toInstant(ZoneOffset.UTC) : t.atZone(dbZone).toInstant();
     }
 
     /** Connect's Date from a DATE column; never shifted by a time zone. */
@@ -177,30 +194,45 @@ public final class TypeMapping {
         return decimal(c, scale);
     }
 
+    /**
+     * A timestamp column in the configured granularity. Infinities (PostgreSQL's, read as Instant.MAX/MIN) become
+     * the largest and smallest value of each form ("infinity"/"-infinity" in ISO strings).
+     */
     private ColumnReader timestamp(ColumnInfo c, ColumnReader.Read instant) {
         return switch (granularity) {
             case CONNECT_LOGICAL -> new ColumnReader(opt(org.apache.kafka.connect.data.Timestamp.builder(), c),
                     (rs, i) -> {
                         Instant t = (Instant) instant.from(rs, i);
-                        return t == null ? null : java.util.Date.from(t);
+                        return t == null ? null : new java.util.Date(t == Instant.MAX ? Long.MAX_VALUE
+                                : t == Instant.MIN ? Long.MIN_VALUE : t.toEpochMilli());
                     });
             case NANOS_LONG -> new ColumnReader(opt(SchemaBuilder.int64(), c), (rs, i) -> {
                 Instant t = (Instant) instant.from(rs, i);
-                return t == null ? null : epochNanos(t);
+                return t == null ? null : epochNanos(t, c);
             });
             case NANOS_STRING -> new ColumnReader(opt(SchemaBuilder.string(), c), (rs, i) -> {
                 Instant t = (Instant) instant.from(rs, i);
-                return t == null ? null : Long.toString(epochNanos(t));
+                return t == null ? null : Long.toString(epochNanos(t, c));
             });
             case NANOS_ISO_DATETIME_STRING -> new ColumnReader(opt(SchemaBuilder.string(), c), (rs, i) -> {
                 Instant t = (Instant) instant.from(rs, i);
-                return t == null ? null : ISO_NANOS.format(t);
+                return t == null ? null : t == Instant.MAX ? "infinity" : t == Instant.MIN ? "-infinity"
+                        : ISO_NANOS.format(t);
             });
         };
     }
 
-    private static long epochNanos(Instant t) {
-        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    private static long epochNanos(Instant t, ColumnInfo c) {
+        if (t == Instant.MAX || t == Instant.MIN) {
+            return t == Instant.MAX ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+        } catch (ArithmeticException e) {
+            throw new DataException("Column '" + c.name() + "' holds " + t + ", outside what nanoseconds since 1970 "
+                    + "fit in a long (years 1677 to 2262); use timestamp.granularity=connect_logical or "
+                    + "nanos_iso_datetime_string");
+        }
     }
 
     public static Schema opt(SchemaBuilder b, ColumnInfo c) {
