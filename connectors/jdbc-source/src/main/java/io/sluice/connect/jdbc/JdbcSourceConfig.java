@@ -28,6 +28,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final String CONNECTION_USER = "connection.user";
     public static final String CONNECTION_PASSWORD = "connection.password";
     public static final String CONNECTION_ATTEMPTS = "connection.attempts";
+    public static final String QUERY_RETRY_ATTEMPTS = "query.retry.attempts";
     public static final String CONNECTION_BACKOFF_MS = "connection.backoff.ms";
     public static final String CONNECTION_TIMEOUT_MS = "connection.timeout.ms";
     public static final String POOL_MAX_LIFETIME_MS = "connection.pool.max.lifetime.ms";
@@ -96,9 +97,17 @@ public final class JdbcSourceConfig extends AbstractConfig {
                     "Database password. Use a ConfigProvider (${file:...} / ${env:...}) to keep it out of the "
                             + "connector config.", DATABASE, 3, Width.MEDIUM, "Password")
             .define(CONNECTION_ATTEMPTS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "How many consecutive failed attempts to connect or to query before the task fails. Waits "
-                            + "between attempts start at connection.backoff.ms and double.",
+                    "How many consecutive failed attempts to connect (or reads cut off with their connection) "
+                            + "before the task fails. Waits between attempts start at connection.backoff.ms and "
+                            + "double.",
                     DATABASE, 4, Width.SHORT, "Attempts")
+            .define(QUERY_RETRY_ATTEMPTS, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW,
+                    "How many times in a row a query that fails on a working connection (a deadlock, a lock or "
+                            + "statement timeout, a serialization failure) is retried before the task fails; -1 "
+                            + "retries without limit. Errors a retry cannot fix (SQL syntax, unknown column, "
+                            + "permission, invalid data) fail the task at once. Retries wait as connection "
+                            + "failures do.",
+                    DATABASE, 11, Width.SHORT, "Query retry attempts")
             .define(CONNECTION_BACKOFF_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Wait before the second attempt after a connection or query failure; doubles per attempt up to "
                             + "five minutes.", DATABASE, 5, Width.SHORT, "Backoff (ms)")

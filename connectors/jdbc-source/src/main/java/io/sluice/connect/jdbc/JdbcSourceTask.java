@@ -12,6 +12,8 @@ import io.sluice.connect.jdbc.source.TableId;
 import io.sluice.connect.jdbc.source.TableReader;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -47,7 +49,9 @@ public final class JdbcSourceTask extends SourceTask {
     private TableReader current;
     private int batchSize;
     private TaskMetrics metrics;
-    private int failures;
+    /** Consecutive failures to reach the database, and of queries on a working connection. */
+    private int connectionFailures;
+    private int queryFailures;
 
     /** Reads ahead of the worker: while the worker converts and sends one batch, the next is read. */
     private Thread readAhead;
@@ -249,7 +253,8 @@ public final class JdbcSourceTask extends SourceTask {
                     begin(r, now);
                 }
                 r.read(out, batchSize, now);
-                failures = 0;
+                connectionFailures = 0;
+                queryFailures = 0;
             } catch (SQLException e) {
                 onFailure(r, e);
                 break;
@@ -286,21 +291,38 @@ public final class JdbcSourceTask extends SourceTask {
                     reason);
             return;
         }
-        if (state.startsWith("42")) {
-            r.abort(now);
+        if (state.startsWith("42") || state.startsWith("22") || state.startsWith("28")) {
+            r.abort(now); // syntax, unknown objects, permissions, invalid data: the same query fails the same way
             throw new ConnectException("Reading " + r.name() + " failed and a retry cannot help: " + reason, e);
         }
-        failures++;
-        int attempts = config.getInt(JdbcSourceConfig.CONNECTION_ATTEMPTS);
-        if (failures >= attempts) {
+        int failures;
+        int allowed;
+        String budget;
+        if (connectionLost(e, state)) {
+            failures = ++connectionFailures;
+            allowed = config.getInt(JdbcSourceConfig.CONNECTION_ATTEMPTS);
+            budget = JdbcSourceConfig.CONNECTION_ATTEMPTS + "=" + allowed;
+        } else {
+            failures = ++queryFailures;
+            int retries = config.getInt(JdbcSourceConfig.QUERY_RETRY_ATTEMPTS);
+            allowed = retries < 0 ? Integer.MAX_VALUE : retries + 1;
+            budget = JdbcSourceConfig.QUERY_RETRY_ATTEMPTS + "=" + retries;
+        }
+        if (failures >= allowed) {
             r.abort(now);
             throw new ConnectException("Reading " + r.name() + " failed " + failures + " times in a row "
-                    + "(connection.attempts=" + attempts + "); last error: " + reason, e);
+                    + "(" + budget + "); last error: " + reason, e);
         }
         long backoff = config.backoffMs(failures);
         r.abort(now + backoff);
         log.warn("Reading {} failed (attempt {} of {}), retrying in {} ms from the last delivered row: {}", r.name(),
-                failures, attempts, backoff, reason);
+                failures, allowed == Integer.MAX_VALUE ? "unlimited" : allowed, backoff, reason);
+    }
+
+    /** Whether the database could not be reached or the connection broke, as opposed to the query failing. */
+    private static boolean connectionLost(SQLException e, String state) {
+        return state.startsWith("08") || e instanceof SQLTransientConnectionException
+                || e instanceof SQLNonTransientConnectionException;
     }
 
     private void sleep(long ms) throws InterruptedException {

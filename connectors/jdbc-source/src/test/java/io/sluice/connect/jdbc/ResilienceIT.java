@@ -76,6 +76,64 @@ class ResilienceIT {
         }
     }
 
+    /** A task whose reads wait at most 200 ms for a lock, connection failures allowed only once. */
+    private static Map<String, String> lockImpatient(String retries) {
+        Map<String, String> p = DB.props("incrementing");
+        p.put(JdbcSourceConfig.CONNECTION_URL, DB.url + (DB.url.contains("?") ? "&" : "?")
+                + "options=-c%20lock_timeout%3D200");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
+        p.put(JdbcSourceConfig.CONNECTION_ATTEMPTS, "1");
+        p.put(JdbcSourceConfig.CONNECTION_BACKOFF_MS, "50");
+        p.put(JdbcSourceConfig.QUERY_RETRY_ATTEMPTS, retries);
+        return p;
+    }
+
+    /** The distinct statements of ours that have waited for a lock on the server so far. */
+    private static int lockWaits(java.sql.Connection observer, java.util.Set<String> seen) throws Exception {
+        try (var st = observer.prepareStatement("SELECT pid || '@' || query_start FROM pg_stat_activity "
+                + "WHERE application_name = ? AND wait_event_type = 'Lock'")) {
+            st.setString(1, io.sluice.connect.jdbc.dialect.Dialect.APPLICATION_NAME);
+            try (var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    seen.add(rs.getString(1));
+                }
+            }
+        }
+        return seen.size();
+    }
+
+    @Test
+    void aQueryFailingOnAWorkingConnectionIsRetriedPerQueryRetryAttempts() throws Exception {
+        String t = TestDatabase.table("locked");
+        TableId id = DB.createRowsTable(t);
+        DB.exec("INSERT INTO " + t + " (v) VALUES ('x'), ('x')");
+        try (java.sql.Connection locker = DB.connect(); java.sql.Connection observer = DB.connect()) {
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("LOCK TABLE " + t + " IN ACCESS EXCLUSIVE MODE");
+            // -1 (the default): lock timeouts are retried past connection.attempts=1, and the rows come once free
+            try (TaskHarness h = new TaskHarness(lockImpatient("-1"), id).start()) {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                h.pollUntil(d -> {
+                    try {
+                        return lockWaits(observer, seen) >= 3;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, Duration.ofSeconds(30));
+                assertThat(h.delivered).isEmpty();
+                locker.rollback();
+                h.pollUntilCount(2);
+            }
+            locker.createStatement().execute("LOCK TABLE " + t + " IN ACCESS EXCLUSIVE MODE");
+            try (TaskHarness h = new TaskHarness(lockImpatient("0"), id).start()) {
+                assertThatThrownBy(() -> h.pollUntilCount(1)).isInstanceOf(ConnectException.class)
+                        .hasMessageContaining("query.retry.attempts=0").hasMessageContaining("lock timeout");
+            } finally {
+                locker.rollback();
+            }
+        }
+    }
+
     @Test
     void stopReturnsPromptlyWhileWaitingToRetry() throws Exception {
         String t = TestDatabase.table("stop");
