@@ -59,6 +59,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
 
     public static final String TIMESTAMP_DELAY_INTERVAL_MS = "timestamp.delay.interval.ms";
     public static final String TIMESTAMP_INITIAL = "timestamp.initial";
+    public static final String INCREMENTING_INITIAL = "incrementing.initial";
     public static final String TIMESTAMP_OPEN_TRANSACTIONS = "timestamp.open.transactions.bound";
     public static final String INCREMENTING_GAP_TIMEOUT_MS = "incrementing.gap.timeout.ms";
     public static final String INCREMENTING_GAP_MAX = "incrementing.gap.max";
@@ -213,6 +214,9 @@ public final class JdbcSourceConfig extends AbstractConfig {
                     "Epoch ms to start the timestamp modes from when there is no offset; -1 means the "
                             + "database's current time; unset means the beginning.", DELIVERY, 3, Width.SHORT,
                     "Initial timestamp")
+            .define(INCREMENTING_INITIAL, Type.LONG, null, Importance.LOW,
+                    "Aiven's key: in incrementing mode, read only ids above this value when there is no offset; "
+                            + "unset means from the lowest id.", DELIVERY, 6, Width.SHORT, "Initial id")
             .define(INCREMENTING_GAP_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Sluice: in incrementing mode, ids missing below the highest id read (allocated by "
                             + "transactions not yet committed) are re-read every poll for this long. 0 disables.",
@@ -350,6 +354,11 @@ public final class JdbcSourceConfig extends AbstractConfig {
             problems.add(new Problem(TABLE_CHUNKS,
                     "chunks split rows by the incrementing column: set incrementing.column.name and use a mode "
                             + "other than timestamp, or set table.chunks=1"));
+        }
+        if (get(INCREMENTING_INITIAL) != null && mode != Mode.INCREMENTING) {
+            problems.add(new Problem(INCREMENTING_INITIAL,
+                    "incrementing.initial applies to mode=incrementing; remove it (timestamp modes start at "
+                            + "timestamp.initial)"));
         }
         if (mode.usesTimestamp() && !anyTimestamp) {
             problems.add(new Problem(TIMESTAMP_COLUMN_NAME,

@@ -161,13 +161,13 @@ public final class JdbcSourceTask extends SourceTask {
     private Position startPosition(TableReader.Source s, Position stored, Instant initial) {
         String hash = config.queryMode() ? Sources.queryHash(config) : null;
         if (stored == null) {
-            return Position.start(initial, hash);
+            return Position.start(initial, config.getLong(JdbcSourceConfig.INCREMENTING_INITIAL), hash);
         }
         if (hash != null && stored.queryHash() != null && !stored.queryHash().equals(hash)) {
             if ("restart".equals(config.getString(JdbcSourceConfig.QUERY_CHANGE_BEHAVIOR).trim())) {
                 log.warn("The query changed since the stored offset was written; reading the new query from the "
                         + "start (query.change.behavior=restart)");
-                return Position.start(initial, hash);
+                return Position.start(initial, config.getLong(JdbcSourceConfig.INCREMENTING_INITIAL), hash);
             }
             throw new ConnectException("The stored offset belongs to a different query than the one configured. "
                     + "Restore the previous query, reset the connector's offsets (stop it, then DELETE "

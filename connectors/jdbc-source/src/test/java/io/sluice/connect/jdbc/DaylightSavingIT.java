@@ -42,7 +42,7 @@ class DaylightSavingIT {
                         List.of("ts"), "id", null),
                 Mode.TIMESTAMP_INCREMENTING, dialect,
                 new TypeMapping(dialect, NumericMapping.NONE, TimestampGranularity.CONNECT_LOGICAL, ny), ny,
-                new TableReader.Settings(100, 10, 0, 1, ""), Position.start(null, null));
+                new TableReader.Settings(100, 10, 0, 1, ""), Position.start(null, null, null));
 
         assertThat(run(reader, "2026-11-01T05:55:00Z")).containsExactly("before", "first pass a", "first pass b");
         // Clocks went back at 06:00Z; at 06:20Z local time reads 01:20 again, and a row is stamped with it.

@@ -53,6 +53,28 @@ class DeliveryOptionsIT {
     }
 
     @Test
+    void incrementingInitialSkipsLowerIdsUntilThereIsAnOffset() throws Exception {
+        String t = TestDatabase.table("initial_id");
+        TableId id = DB.createRowsTable(t);
+        DB.exec("INSERT INTO " + t + " (v) SELECT 'r' || g FROM generate_series(1, 10) g");
+        Map<String, String> p = DB.props("incrementing");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
+        p.put(JdbcSourceConfig.INCREMENTING_INITIAL, "7");
+        try (TaskHarness h = new TaskHarness(p, id).start()) {
+            h.pollUntilCount(3);
+            assertThat(h.ids()).containsExactly(8L, 9L, 10L);
+            // a stored offset wins over the initial id
+            h.committed.replaceAll((partition, offset) -> Map.of("incrementing", 2L));
+            h.restart();
+            h.pollUntilCount(3 + 8);
+            assertThat(h.ids().subList(3, 11)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        }
+        p.put(JdbcSourceConfig.MODE, "bulk");
+        assertThat(new JdbcSourceConfig(p, false).crossKeyProblems()).extracting(JdbcSourceConfig.Problem::key)
+                .containsExactly(JdbcSourceConfig.INCREMENTING_INITIAL);
+    }
+
+    @Test
     void querySuffixAndUnquotedIdentifiersGoIntoTheSql() throws Exception {
         String t = TestDatabase.table("suffix");
         TableId id = DB.createRowsTable(t);

@@ -53,6 +53,6 @@ class OffsetsTest {
                 "abc", 1_793_512_800L);
         assertThat(Position.fromMap(p.toMap())).isEqualTo(p);
         Instant before1970 = Instant.parse("1969-12-31T23:59:59.250Z");
-        assertThat(Position.fromMap(Position.start(before1970, null).toMap()).timestamp()).isEqualTo(before1970);
+        assertThat(Position.fromMap(Position.start(before1970, null, null).toMap()).timestamp()).isEqualTo(before1970);
     }
 }

@@ -33,8 +33,9 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
     public record Gap(long from, long to, long expiresAtMs) {
     }
 
-    public static Position start(Instant timestamp, String queryHash) {
-        return new Position(timestamp, null, List.of(), queryHash, null);
+    /** Where reading starts without an offset: from {@code timestamp} or above {@code id} (null: the beginning). */
+    public static Position start(Instant timestamp, Long id, String queryHash) {
+        return new Position(timestamp, id, List.of(), queryHash, null);
     }
 
     public Position withTimestamp(Instant ts) {
