@@ -259,7 +259,9 @@ public final class JdbcSourceConnector extends SourceConnector {
                 continue;
             }
             if (!setBound(bounds, known, i, r.from()) || !setBound(bounds, known, i + 1, r.to())) {
-                log.warn("The stored chunk offsets disagree on the chunks' bounds; splitting anew");
+                log.warn("The stored chunk offsets of {} disagree on the chunks' bounds; new ranges are assigned "
+                        + "and each chunk starts from the earliest stored position overlapping it",
+                        partitions.get(i));
                 return null;
             }
         }
