@@ -28,6 +28,7 @@ class ChunksIT {
         final Map<Map<String, Object>, Map<String, Object>> store = new HashMap<>();
         final List<TaskHarness> tasks = new ArrayList<>();
         final List<ChunkRange> ranges = new ArrayList<>();
+        final List<Integer> chunks = new ArrayList<>();
         private final Map<String, String> props;
 
         Cluster(Map<String, String> props) {
@@ -39,6 +40,7 @@ class ChunksIT {
             tasks.forEach(TaskHarness::close);
             tasks.clear();
             ranges.clear();
+            chunks.clear();
             JdbcSourceConnector connector = new JdbcSourceConnector();
             connector.initialize(new Context(TaskHarness.reader(store)));
             connector.start(props);
@@ -48,6 +50,7 @@ class ChunksIT {
                             config.get(JdbcSourceTask.Assignment.KEY));
                     assertThat(a).hasSize(1);
                     ranges.add(a.get(0).range());
+                    chunks.add(a.get(0).chunk());
                     tasks.add(new TaskHarness(config, store).start());
                 }
             } finally {
@@ -140,6 +143,42 @@ class ChunksIT {
             assertThat(cluster.ranges).containsExactlyInAnyOrderElementsOf(before);
             assertThat(cluster.pollUntil(30)).doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1001, 1030).boxed().toList());
+        }
+    }
+
+    @Test
+    void aQueryIsChunkedByTheRangeOfItsOwnColumn() throws Exception {
+        String t = TestDatabase.table("chunked_query");
+        DB.exec("CREATE TABLE " + t + " (id BIGINT PRIMARY KEY, v TEXT)",
+                "INSERT INTO " + t + " SELECT g, CASE WHEN g % 2 = 0 THEN 'even' ELSE 'odd' END "
+                        + "FROM generate_series(1, 400) g");
+        Map<String, String> p = DB.props("incrementing");
+        // the chunk column is the query's output column, computed here: the ranges come from the query's MIN..MAX
+        p.put(JdbcSourceConfig.QUERY, "SELECT id * 10 AS n, v FROM " + t + " WHERE v = 'even'");
+        p.put(JdbcSourceConfig.TOPIC_PREFIX, "evens");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "n");
+        p.put(JdbcSourceConfig.TABLE_CHUNKS, "2");
+        try (Cluster cluster = new Cluster(p).startTasks(2)) {
+            assertThat(cluster.ranges).containsExactlyInAnyOrderElementsOf(ChunkRange.split(20, 4000, 2));
+            List<Long> all = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (all.size() < 200 && System.nanoTime() < deadline) {
+                all.clear();
+                for (TaskHarness h : cluster.tasks) {
+                    h.poll();
+                    all.addAll(h.values("n").stream().map(v -> ((Number) v).longValue()).toList());
+                }
+            }
+            assertThat(all).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 200).map(i -> i * 20).boxed().toList());
+            for (int c = 0; c < 2; c++) {
+                ChunkRange range = cluster.ranges.get(c);
+                assertThat(cluster.tasks.get(c).values("n")).isNotEmpty()
+                        .allMatch(v -> range.contains(((Number) v).longValue()));
+                Map<String, ?> partition = cluster.tasks.get(c).delivered.get(0).sourcePartition();
+                assertThat(partition.get("query")).isEqualTo("query");
+                assertThat(partition.get("chunk")).isEqualTo(cluster.chunks.get(c) + "/2");
+            }
         }
     }
 
