@@ -222,8 +222,9 @@ public final class TableReader {
         } else {
             List<Position.Gap> gaps = position.gaps();
             Long last = position.incrementing();
-            if (last != null && source.chunk() != null && source.chunk().from() != null) {
-                last = Math.max(last, source.chunk().from() - 1); // ids below the chunk are another chunk's
+            Long from = source.chunk() == null ? null : source.chunk().from();
+            if (last != null && from != null && last < from) {
+                last = from - 1; // ids below the chunk are another chunk's
             }
             if (last != null && id > last + 1 && settings.gapTimeoutMs() > 0) {
                 gaps = new ArrayList<>(gaps);
