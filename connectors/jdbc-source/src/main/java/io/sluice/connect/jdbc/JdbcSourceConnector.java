@@ -254,7 +254,8 @@ public final class JdbcSourceConnector extends SourceConnector {
         known[n] = true;
         Map<Map<String, String>, Map<String, Object>> found = context().offsetStorageReader().offsets(partitions);
         for (int i = 0; i < n; i++) {
-            ChunkRange r = found.get(partitions.get(i)) == null ? null : Position.chunkOf(found.get(partitions.get(i)));
+            Map<String, Object> offset = found.get(partitions.get(i));
+            ChunkRange r = offset == null ? null : Position.chunkOf(offset);
             if (r == null) {
                 continue;
             }

@@ -145,8 +145,9 @@ public final class JdbcSourceTask extends SourceTask {
                 List<ChunkStart.Stored> chunks = new ArrayList<>();
                 for (Map<String, String> p : Sources.chunkPartitions(config, s)) {
                     Map<String, Object> o = found.get(p);
-                    if (o != null && Position.chunkOf(o) != null) {
-                        chunks.add(new ChunkStart.Stored(Position.chunkOf(o), Position.fromMap(o)));
+                    ChunkRange range = o == null ? null : Position.chunkOf(o);
+                    if (range != null) {
+                        chunks.add(new ChunkStart.Stored(range, Position.fromMap(o)));
                     }
                 }
                 start = ChunkStart.of(s.chunk(), chunks, fallback, config.mode());
@@ -160,14 +161,15 @@ public final class JdbcSourceTask extends SourceTask {
 
     private Position startPosition(TableReader.Source s, Position stored, Instant initial) {
         String hash = config.queryMode() ? Sources.queryHash(config) : null;
+        Position fresh = Position.start(initial, config.getLong(JdbcSourceConfig.INCREMENTING_INITIAL), hash);
         if (stored == null) {
-            return Position.start(initial, config.getLong(JdbcSourceConfig.INCREMENTING_INITIAL), hash);
+            return fresh;
         }
         if (hash != null && stored.queryHash() != null && !stored.queryHash().equals(hash)) {
             if ("restart".equals(config.getString(JdbcSourceConfig.QUERY_CHANGE_BEHAVIOR).trim())) {
                 log.warn("The query changed since the stored offset was written; reading the new query from the "
                         + "start (query.change.behavior=restart)");
-                return Position.start(initial, config.getLong(JdbcSourceConfig.INCREMENTING_INITIAL), hash);
+                return fresh;
             }
             throw new ConnectException("The stored offset belongs to a different query than the one configured. "
                     + "Restore the previous query, reset the connector's offsets (stop it, then DELETE "

@@ -97,16 +97,22 @@ public final class TypeMapping {
         };
     }
 
+    /** The instant a timestamptz holds; pgjdbc reads PostgreSQL's infinities as OffsetDateTime.MAX/MIN. */
     private static Instant zonedInstant(ResultSet rs, int i) throws SQLException {
         OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-        return t == null ? null : t.equals(OffsetDateTime.MAX) ? Instant.MAX
-                : t.equals(OffsetDateTime.MIN) ? Instant.MIN : t.toInstant();
+        if (t == null || t.equals(OffsetDateTime.MAX) || t.equals(OffsetDateTime.MIN)) {
+            return t == null ? null : t.equals(OffsetDateTime.MAX) ? Instant.MAX : Instant.MIN;
+        }
+        return t.toInstant();
     }
 
-    /** The wall-clock value in db.timezone; far cheaper to decode than getTimestamp(i, calendar). */
+    /**
+     * The wall-clock value in db.timezone, far cheaper to decode than getTimestamp(i, calendar); pgjdbc reads
+     * PostgreSQL's infinities as LocalDateTime.MAX/MIN.
+     */
     private Instant wallClockInstant(ResultSet rs, int i) throws SQLException {
         LocalDateTime t = rs.getObject(i, LocalDateTime.class);
-        if (t == null || t.equals(LocalDateTime.MAX) || t.equals(LocalDateTime.MIN)) { // infinities (PostgreSQL)
+        if (t == null || t.equals(LocalDateTime.MAX) || t.equals(LocalDateTime.MIN)) {
             return t == null ? null : t.equals(LocalDateTime.MAX) ? Instant.MAX : Instant.MIN;
         }
         return utc ? t.toInstant(ZoneOffset.UTC) : t.atZone(dbZone).toInstant();
