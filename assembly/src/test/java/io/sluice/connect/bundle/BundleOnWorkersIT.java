@@ -450,6 +450,75 @@ abstract class BundleOnWorkersIT {
         }
     }
 
+    /**
+     * A user switching from Confluent's JDBC source (offsets PATCHed exactly as Confluent's connector writes them on
+     * PostgreSQL: schema.table), and one upgrading from an earlier Sluice build (database.schema.table): both resume
+     * right after the stored id, and the offsets Sluice leaves are in the form Confluent's connector reads.
+     */
+    @Test
+    void jdbcSourceResumesFromConfluentsOffsetsAndLeavesOffsetsConfluentReads() throws Exception {
+        ConnectCluster cluster = cluster();
+        String tag = cluster.kafkaVersion().replace('.', '_');
+        String schema = "sluice_offsets_" + tag;
+        try (java.sql.Connection db = postgres(); java.sql.Statement st = db.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            st.execute("CREATE SCHEMA " + schema);
+            for (String t : List.of("from_confluent", "from_sluice")) {
+                st.execute("CREATE TABLE " + schema + "." + t + " (id bigint PRIMARY KEY, v text)");
+                st.execute("INSERT INTO " + schema + "." + t + " SELECT g, 'r' || g FROM generate_series(1, 100) g");
+            }
+        }
+        Map<String, String> storedUnder = Map.of("from_confluent", schema + ".from_confluent",
+                "from_sluice", "test." + schema + ".from_sluice");
+        for (var table : storedUnder.entrySet()) {
+            String name = "offsets-" + table.getKey() + "-" + tag;
+            String topic = "offsets-" + tag + "-" + table.getKey();
+            Map<String, String> config = jdbcSource(postgresUrl(), "incrementing");
+            config.put("incrementing.column.name", "id");
+            config.put("table.whitelist", schema + "." + table.getKey());
+            config.put("topic.prefix", "offsets-" + tag + "-");
+            cluster.rest().post("/connectors", Map.of("name", name, "config", config, "initial_state", "STOPPED"))
+                    .expect(201);
+            cluster.rest().awaitState(name, "STOPPED", 0, TIMEOUT);
+            cluster.rest().patch("/connectors/" + name + "/offsets", Map.of("offsets", List.of(Map.of(
+                    "partition", Map.of("protocol", "1", "table", table.getValue()),
+                    "offset", Map.of("incrementing", 60))))).expect(200);
+            cluster.rest().resume(name);
+            cluster.rest().awaitState(name, "RUNNING", 1, TIMEOUT);
+            try (java.sql.Connection db = postgres(); java.sql.Statement st = db.createStatement()) {
+                st.execute("INSERT INTO " + schema + "." + table.getKey() + " SELECT g, 'n' || g "
+                        + "FROM generate_series(101, 105) g");
+            }
+            List<Long> ids = new ArrayList<>();
+            for (var r : cluster.consume(topic, 45, TIMEOUT)) {
+                ids.add(MAPPER.readTree(r.value()).at("/payload/id").asLong());
+            }
+            assertThat(ids).as(table.getKey() + ": every id after the stored 60 once, none before")
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(61, 105).boxed().toList());
+
+            // Sluice's own offset, read with the worker's offsets API: Confluent's partition, Confluent's value.
+            cluster.rest().stop(name);
+            cluster.rest().awaitState(name, "STOPPED", 0, TIMEOUT);
+            Map<String, Object> confluentPartition = Map.of("protocol", "1", "table", schema + "." + table.getKey());
+            JsonNode[] offsets = new JsonNode[1];
+            Wait.until(name + " offset at id 105", TIMEOUT, () -> {
+                offsets[0] = cluster.rest().get("/connectors/" + name + "/offsets").expect(200).json();
+                for (JsonNode o : offsets[0].get("offsets")) {
+                    if (MAPPER.convertValue(o.get("partition"), Map.class).equals(confluentPartition)) {
+                        return o.at("/offset/incrementing").asLong() == 105;
+                    }
+                }
+                return false;
+            });
+            cluster.rest().deleteConnector(name);
+            // A normal stop logs no warning (the connection pool used to report "Interrupted during closing")
+            for (ConnectWorker w : cluster.workers()) {
+                assertThat(Files.readAllLines(w.log(), StandardCharsets.UTF_8))
+                        .filteredOn(l -> l.contains(" WARN ") && l.contains("sluice-jdbc-" + name)).isEmpty();
+            }
+        }
+    }
+
     // --- OutboxRouter
 
     /** PostgreSQL on this machine (trust auth), or the reason the outbox test cannot run here. */

@@ -63,6 +63,11 @@ public final class ConnectRestClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).PUT(json(body)).header("Content-Type", "application/json"));
     }
 
+    public Response patch(String path, Object body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).method("PATCH", json(body))
+                .header("Content-Type", "application/json"));
+    }
+
     // --- connectors
 
     /** {@code POST /connectors}; expects 201 Created. */
@@ -130,6 +135,14 @@ public final class ConnectRestClient {
 
     public JsonNode status(String name) {
         return get("/connectors/" + encode(name) + "/status").expect(200).json();
+    }
+
+    /** {@code PUT /connectors/{name}/stop}: tasks shut down, offsets kept and open to the offsets API. */
+    public void stop(String name) {
+        Response r = put("/connectors/" + encode(name) + "/stop", null);
+        if (r.status() != 202 && r.status() != 204) {
+            throw new AssertionError("PUT /connectors/" + name + "/stop answered " + r.status() + ": " + r.body());
+        }
     }
 
     public void pause(String name) {

@@ -220,7 +220,10 @@ public final class JdbcSourceConnector extends SourceConnector {
      */
     private List<ChunkRange> chunkRanges(TableId table) {
         TableReader.Source whole = table == null ? Sources.query(config) : Sources.table(config, dialect, table);
-        List<ChunkRange> stored = storedChunkRanges(Sources.chunkPartitions(config, whole));
+        List<ChunkRange> stored = null;
+        for (List<Map<String, String>> byName : Sources.chunkPartitionsByName(config, whole)) {
+            stored = stored != null ? stored : storedChunkRanges(byName);
+        }
         if (stored != null) {
             chunkRanges.put(table, stored);
             return stored;

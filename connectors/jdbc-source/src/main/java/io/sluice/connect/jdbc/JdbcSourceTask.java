@@ -127,7 +127,7 @@ public final class JdbcSourceTask extends SourceTask {
         Set<Map<String, String>> partitions = new LinkedHashSet<>();
         for (TableReader.Source s : sources) {
             partitions.add(s.partition());
-            partitions.addAll(Sources.chunkPartitions(config, s));
+            Sources.chunkPartitionsByName(config, s).forEach(partitions::addAll);
             partitions.addAll(Sources.fallbackPartitions(s));
         }
         Map<Map<String, String>, Map<String, Object>> found = context.offsetStorageReader().offsets(partitions);
@@ -143,11 +143,16 @@ public final class JdbcSourceTask extends SourceTask {
                 start = own != null ? own : fallback;
             } else {
                 List<ChunkStart.Stored> chunks = new ArrayList<>();
-                for (Map<String, String> p : Sources.chunkPartitions(config, s)) {
-                    Map<String, Object> o = found.get(p);
-                    ChunkRange range = o == null ? null : Position.chunkOf(o);
-                    if (range != null) {
-                        chunks.add(new ChunkStart.Stored(range, Position.fromMap(o)));
+                for (List<Map<String, String>> byName : Sources.chunkPartitionsByName(config, s)) {
+                    if (!chunks.isEmpty()) {
+                        break; // found under a newer name
+                    }
+                    for (Map<String, String> p : byName) {
+                        Map<String, Object> o = found.get(p);
+                        ChunkRange range = o == null ? null : Position.chunkOf(o);
+                        if (range != null) {
+                            chunks.add(new ChunkStart.Stored(range, Position.fromMap(o)));
+                        }
                     }
                 }
                 start = ChunkStart.of(s.chunk(), chunks, fallback, config.mode());
@@ -228,6 +233,9 @@ public final class JdbcSourceTask extends SourceTask {
                 // stopping anyway
             }
         } finally {
+            // stop()'s interrupt has done its work; still pending, it would cut the pool's orderly close short
+            // (HikariCP then logs "Interrupted during closing" on every normal stop)
+            Thread.interrupted();
             synchronized (lock) {
                 close();
             }

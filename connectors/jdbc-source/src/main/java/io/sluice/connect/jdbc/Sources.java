@@ -30,12 +30,14 @@ final class Sources {
     /** Chunk {@code chunk} of {@code table.chunks} of table {@code t}, the ids {@code range}; null: the whole table. */
     static TableReader.Source table(JdbcSourceConfig config, Dialect dialect, TableId t, int chunk, ChunkRange range) {
         String qualified = t.qualified();
+        String offsetTable = dialect.offsetTable(t);
         Map<String, String> partition = range != null
-                ? partition("protocol", "1", "table", qualified, "chunk", chunkName(config, chunk))
-                : partition("protocol", "1", "table", qualified);
+                ? partition("protocol", "1", "table", offsetTable, "chunk", chunkName(config, chunk))
+                : partition("protocol", "1", "table", offsetTable);
         return new TableReader.Source(range != null ? qualified + "#" + chunk : qualified, dialect.table(t), t.table(),
                 config.getString(JdbcSourceConfig.TOPIC_PREFIX) + t.table(), partition,
-                config.timestampColumns(qualified), config.incrementingColumn(qualified), range);
+                offsetTable.equals(qualified) ? null : qualified, config.timestampColumns(qualified),
+                config.incrementingColumn(qualified), range);
     }
 
     /** The user's SELECT wrapped as a derived table, so its own WHERE/ORDER BY/UNION/CTE stay intact. */
@@ -49,7 +51,7 @@ final class Sources {
         Map<String, String> partition = range != null ? partition("query", "query", "chunk", chunkName(config, chunk))
                 : partition("query", "query");
         return new TableReader.Source(range != null ? "query#" + chunk : "query",
-                "(" + userQuery(config) + ") " + QUERY_ALIAS, topic, topic, partition, config.timestampColumns(topic),
+                "(" + userQuery(config) + ") " + QUERY_ALIAS, topic, topic, partition, null, config.timestampColumns(topic),
                 config.incrementingColumn(topic), range);
     }
 
@@ -57,12 +59,24 @@ final class Sources {
         return chunk + "/" + config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
     }
 
-    /** The partitions of every chunk of {@code s}'s table (or query), in chunk order; empty when not chunked. */
-    static List<Map<String, String>> chunkPartitions(JdbcSourceConfig config, TableReader.Source s) {
+    /**
+     * The partitions of every chunk of {@code s}'s table (or query), in chunk order, under each name the chunks'
+     * offsets may be stored under, best first: the current name, then the name earlier builds used
+     * ({@link TableReader.Source#formerTable()}). Each list is empty when the table is not chunked.
+     */
+    static List<List<Map<String, String>>> chunkPartitionsByName(JdbcSourceConfig config, TableReader.Source s) {
+        List<List<Map<String, String>>> out = new ArrayList<>(2);
+        out.add(chunkPartitions(config, s.partition().get("table")));
+        if (s.formerTable() != null) {
+            out.add(chunkPartitions(config, s.formerTable()));
+        }
+        return out;
+    }
+
+    private static List<Map<String, String>> chunkPartitions(JdbcSourceConfig config, String table) {
         List<Map<String, String>> out = new ArrayList<>();
         int chunks = config.getInt(JdbcSourceConfig.TABLE_CHUNKS);
         if (chunks > 1) {
-            String table = s.partition().get("table");
             for (int i = 0; i < chunks; i++) { // built like the sources' own, so they serialize the same
                 out.add(table != null ? partition("protocol", "1", "table", table, "chunk", i + "/" + chunks)
                         : partition("query", "query", "chunk", i + "/" + chunks));
@@ -73,13 +87,17 @@ final class Sources {
 
     /**
      * Where a source's offset may be when its own partition has none, best first: a chunk starts from its table's
-     * (or query's) unchunked offset; a table from Confluent's protocol-0 partition (the bare table name).
+     * (or query's) unchunked offset; a table from the name earlier Sluice builds stored it under, then from
+     * Confluent's protocol-0 partition (the bare table name).
      */
     static List<Map<String, String>> fallbackPartitions(TableReader.Source s) {
         List<Map<String, String>> out = new ArrayList<>();
         Map<String, String> unchunked = new HashMap<>(s.partition());
         if (unchunked.remove("chunk") != null) {
             out.add(Collections.unmodifiableMap(unchunked));
+        }
+        if (s.formerTable() != null) {
+            out.add(partition("protocol", "1", "table", s.formerTable()));
         }
         if (s.partition().containsKey("table")) {
             out.add(partition("table", s.schemaName()));

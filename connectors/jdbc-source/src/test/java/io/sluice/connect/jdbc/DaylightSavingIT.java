@@ -38,7 +38,7 @@ class DaylightSavingIT {
         Calendar ny = Calendar.getInstance(TimeZone.getTimeZone("America/New_York"));
         Dialect dialect = Dialect.of("", DB.url, true);
         TableReader reader = new TableReader(
-                new TableReader.Source(t, dialect.table(new TableId("test", "public", t)), t, "dst", Map.of("table", t),
+                new TableReader.Source(t, dialect.table(new TableId("test", "public", t)), t, "dst", Map.of("table", t), null,
                         List.of("ts"), "id", null),
                 Mode.TIMESTAMP_INCREMENTING, dialect,
                 new TypeMapping(dialect, NumericMapping.NONE, TimestampGranularity.CONNECT_LOGICAL, ny), ny,

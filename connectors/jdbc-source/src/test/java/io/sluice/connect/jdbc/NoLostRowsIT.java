@@ -43,7 +43,7 @@ class NoLostRowsIT {
             h.pollUntilCount(5);
             assertThat(h.values("v")).containsExactly("a", "b", "c", "d", "e");
             assertThat(h.delivered.get(4).sourcePartition())
-                    .isEqualTo(Map.of("protocol", "1", "table", id.qualified()));
+                    .isEqualTo(Map.of("protocol", "1", "table", db.offsetTable(id)));
             assertThat(h.delivered.get(4).topic()).isEqualTo("db-" + table);
             assertThat(h.metric("rows-read-total", Map.of("table", id.qualified()))).isEqualTo(2);
             assertThat(h.metric("pool-connections-active", Map.of())).isZero(); // nothing held between runs

@@ -3,9 +3,11 @@ package io.sluice.connect.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.connect.jdbc.dialect.Dialect;
+import io.sluice.connect.jdbc.source.ChunkRange;
 import io.sluice.connect.jdbc.source.Position;
 import io.sluice.connect.jdbc.source.TableId;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.json.JsonConverter;
@@ -27,11 +29,44 @@ class OffsetsTest {
     @Test
     void partitionsSerializeInOneOrderInEveryJvmTheSameAsConfluents() {
         var source = Sources.table(CONFIG, Dialect.of("", CONFIG.url(), true), new TableId("shop", "public", "orders"));
-        // Workers look offsets up by these bytes: the order must not depend on the JVM (Map.of's does).
-        assertThat(json(source.partition())).isEqualTo("{\"protocol\":\"1\",\"table\":\"shop.public.orders\"}");
+        // Workers look offsets up by these bytes: the order must not depend on the JVM (Map.of's does). Confluent's
+        // connector names a PostgreSQL table schema.table, without the database.
+        assertThat(json(source.partition())).isEqualTo("{\"protocol\":\"1\",\"table\":\"public.orders\"}");
         assertThat(source.topic()).isEqualTo("shop-orders");
+        // Where no offset is stored under that name: Sluice's earlier name (with the database), then protocol 0.
+        assertThat(Sources.fallbackPartitions(source)).extracting(OffsetsTest::json).containsExactly(
+                "{\"protocol\":\"1\",\"table\":\"shop.public.orders\"}", "{\"table\":\"orders\"}");
+    }
+
+    @Test
+    void mariaDbTablesAreNamedDatabaseDotTableAsConfluentNamesThem() {
+        Dialect mariadb = Dialect.of("", "jdbc:mariadb://db/shop", true);
+        var source = Sources.table(CONFIG, mariadb, new TableId("shop", null, "orders"));
+        assertThat(json(source.partition())).isEqualTo("{\"protocol\":\"1\",\"table\":\"shop.orders\"}");
+        assertThat(source.formerTable()).isNull();
         assertThat(Sources.fallbackPartitions(source)).extracting(OffsetsTest::json)
                 .containsExactly("{\"table\":\"orders\"}");
+    }
+
+    @Test
+    void chunksLookUnderTheCurrentNameFirstThenTheEarlierOne() {
+        Map<String, String> props = new HashMap<>(CONFIG.originalsStrings());
+        props.put(JdbcSourceConfig.TABLE_CHUNKS, "2");
+        JdbcSourceConfig chunked = new JdbcSourceConfig(props);
+        var chunk = Sources.table(chunked, Dialect.of("", CONFIG.url(), true), new TableId("shop", "public", "orders"),
+                1, new ChunkRange(100L, null));
+        assertThat(json(chunk.partition()))
+                .isEqualTo("{\"protocol\":\"1\",\"chunk\":\"1/2\",\"table\":\"public.orders\"}");
+        assertThat(Sources.chunkPartitionsByName(chunked, chunk)).hasSize(2);
+        assertThat(Sources.chunkPartitionsByName(chunked, chunk).get(0)).extracting(OffsetsTest::json).containsExactly(
+                "{\"protocol\":\"1\",\"chunk\":\"0/2\",\"table\":\"public.orders\"}",
+                "{\"protocol\":\"1\",\"chunk\":\"1/2\",\"table\":\"public.orders\"}");
+        assertThat(Sources.chunkPartitionsByName(chunked, chunk).get(1)).extracting(OffsetsTest::json).containsExactly(
+                "{\"protocol\":\"1\",\"chunk\":\"0/2\",\"table\":\"shop.public.orders\"}",
+                "{\"protocol\":\"1\",\"chunk\":\"1/2\",\"table\":\"shop.public.orders\"}");
+        assertThat(Sources.fallbackPartitions(chunk)).extracting(OffsetsTest::json).containsExactly(
+                "{\"protocol\":\"1\",\"table\":\"public.orders\"}",
+                "{\"protocol\":\"1\",\"table\":\"shop.public.orders\"}", "{\"table\":\"orders\"}");
     }
 
     @Test

@@ -66,6 +66,11 @@ enum TestDatabase {
         return this == POSTGRES ? new TableId("test", "public", name) : new TableId("test", null, name);
     }
 
+    /** The table's name in offset partitions, as Confluent's connector writes it: schema.table, database.table. */
+    String offsetTable(TableId id) {
+        return this == POSTGRES ? id.schema() + "." + id.table() : id.catalog() + "." + id.table();
+    }
+
     /** A fresh table name, so tests never see each other's rows. */
     static String table(String prefix) {
         return prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();

@@ -85,6 +85,14 @@ public abstract class Dialect {
         return true;
     }
 
+    /**
+     * The table's name in its offset partition ({@code {"protocol":"1","table":...}}), exactly as Confluent's
+     * connector writes it for this database, so offsets carry over in both directions.
+     */
+    public String offsetTable(TableId id) {
+        return id.qualified();
+    }
+
     /** Driver properties every pooled connection gets. */
     public Properties driverProperties() {
         return new Properties();

@@ -49,6 +49,15 @@ public final class PostgresDialect extends Dialect {
         return "postgresql";
     }
 
+    /**
+     * {@code schema.table}: Confluent's connector names PostgreSQL tables without the database, because the driver
+     * it ships reports no catalog (newer drivers report the database; Sluice's offsets carried it until they followed Confluent's).
+     */
+    @Override
+    public String offsetTable(TableId id) {
+        return new TableId(null, id.schema(), id.table()).qualified();
+    }
+
     @Override
     public Properties driverProperties() {
         Properties p = new Properties();

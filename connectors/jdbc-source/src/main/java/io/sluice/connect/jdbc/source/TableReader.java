@@ -69,9 +69,13 @@ public final class TableReader {
     private volatile Instant newestTimestamp;
     private final LongAdder rowsRead = new LongAdder();
 
-    /** What is read and where it goes. */
+    /**
+     * What is read and where it goes. {@code formerTable} is the table name earlier Sluice builds stored this
+     * table's offsets under, where it differs from {@code partition}'s (null otherwise).
+     */
     public record Source(String name, String from, String schemaName, String topic, Map<String, String> partition,
-                         List<String> timestampColumns, String incrementingColumn, ChunkRange chunk) {
+                         String formerTable, List<String> timestampColumns, String incrementingColumn,
+                         ChunkRange chunk) {
     }
 
     /** Settings shared by every reader of a task. */
