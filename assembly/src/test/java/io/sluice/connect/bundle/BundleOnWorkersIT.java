@@ -358,7 +358,9 @@ abstract class BundleOnWorkersIT {
             assertThat(dead).hasSize(3);
             assertThat(dead).extracting(r -> header(r, "__sluice.errors.rule"))
                     .containsExactlyInAnyOrder("id=required", "amount=range(0,)", "id=required");
+            // Partition and offset as UTF-8 text, the way Kafka's own dead-letter reporter writes them
             assertThat(dead).extracting(r -> header(r, "__connect.errors.offset")).containsExactlyInAnyOrder("3", "6", "8");
+            assertThat(dead).extracting(r -> header(r, "__connect.errors.partition")).containsOnly("0");
             assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("k3", "k6", "k8");
         }
     }

@@ -98,6 +98,8 @@ class DeadLetterRouterTest {
         assertThat(header(letter, "__connect.errors.topic")).isEqualTo("orders");
         assertThat(header(letter, "__connect.errors.partition")).isEqualTo("2");
         assertThat(header(letter, "__connect.errors.offset")).isEqualTo("99");
+        assertThat(letter.headers().lastWithName("__connect.errors.offset").schema()).as("a string, as Kafka's reporter writes it")
+                .isEqualTo(Schema.STRING_SCHEMA);
         assertThat(header(letter, "__connect.errors.stage")).isEqualTo("TRANSFORMATION");
         assertThat(header(letter, "__connect.errors.class.name")).isEqualTo(DeadLetterRouter.class.getName());
         assertThat(header(letter, "__connect.errors.exception.class.name")).isEqualTo(InvalidRecordException.class.getName());
@@ -181,7 +183,8 @@ class DeadLetterRouterTest {
         assertThat(letter.topic()).isEqualTo("dead-letters");
         assertThat(letter.headers().lastWithName("__connect.errors.offset")).isNull();
         assertThat(letter.kafkaPartition()).as("the DLQ may have fewer partitions").isNull();
-        assertThat(letter.headers().lastWithName("__connect.errors.partition").value()).isEqualTo(3);
+        assertThat(letter.headers().lastWithName("__connect.errors.partition").value()).isEqualTo("3");
+        assertThat(letter.headers().lastWithName("__connect.errors.partition").schema()).isEqualTo(Schema.STRING_SCHEMA);
         assertThat(letter.sourceOffset()).isEqualTo(Map.of("pos", 1)); // the position still advances past it
         source.close();
     }

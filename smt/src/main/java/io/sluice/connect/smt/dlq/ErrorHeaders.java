@@ -8,8 +8,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The error context a dead letter carries, with the names Kafka Connect's own dead-letter queue uses
- * ({@code __connect.errors.*}), plus the failed rule and field. Headers already on the record under these names are
- * replaced, never repeated.
+ * ({@code __connect.errors.*}), plus the failed rule and field. Every value is a string, partition and offset too,
+ * as Kafka's own reporter writes them, so a tool reading Connect's dead letters reads ours the same way. Headers
+ * already on the record under these names are replaced, never repeated.
  */
 final class ErrorHeaders {
 
@@ -37,10 +38,10 @@ final class ErrorHeaders {
         }
         headers.addString(TOPIC, original.topic());
         if (original.kafkaPartition() != null) {
-            headers.addInt(PARTITION, original.kafkaPartition());
+            headers.addString(PARTITION, String.valueOf(original.kafkaPartition()));
         }
         if (original instanceof SinkRecord sink) {
-            headers.addLong(OFFSET, sink.kafkaOffset());
+            headers.addString(OFFSET, String.valueOf(sink.kafkaOffset()));
         }
         headers.addString(STAGE, "TRANSFORMATION");
         headers.addString(CLASS_NAME, failedClass);
