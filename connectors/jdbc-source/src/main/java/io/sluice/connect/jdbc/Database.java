@@ -82,6 +82,20 @@ final class Database {
         return message.replace(password, "********");
     }
 
+    /**
+     * The URL the driver gets: as configured, except a MySQL Connector/J URL when no Connector/J driver is in the
+     * plugin directory, which goes to the bundled MariaDB driver in its form ({@link MySqlUrl}).
+     */
+    static String url(JdbcSourceConfig config) {
+        return mariaDbServesMySqlUrl(config.url()) ? MySqlUrl.toMariaDb(config.url(), config.dbZone()).url()
+                : config.url();
+    }
+
+    /** True when {@code url} is Connector/J's and only the bundled MariaDB driver can serve it. */
+    static boolean mariaDbServesMySqlUrl(String url) {
+        return MySqlUrl.isMySql(url) && findDriver(url) == null;
+    }
+
     private static DataSource dataSource(JdbcSourceConfig config, Dialect dialect) {
         Properties props = dialect.driverProperties();
         if (config.user() != null) {
@@ -90,16 +104,25 @@ final class Database {
         if (config.password() != null) {
             props.setProperty("password", config.password());
         }
-        return new DriverDataSource(config.url(), props);
+        return new DriverDataSource(url(config), props);
     }
 
     static Driver driver(String url) throws SQLException {
+        Driver d = findDriver(url);
+        return d != null ? d : DriverManager.getDriver(url); // throws "No suitable driver" naming the URL's prefix
+    }
+
+    private static Driver findDriver(String url) {
         for (Driver d : ServiceLoader.load(Driver.class, Database.class.getClassLoader())) {
-            if (d.acceptsURL(url)) {
-                return d;
+            try {
+                if (d.acceptsURL(url)) {
+                    return d;
+                }
+            } catch (SQLException e) {
+                // a driver that cannot tell does not take it
             }
         }
-        return DriverManager.getDriver(url); // throws "No suitable driver" naming the URL's prefix
+        return null;
     }
 
     /** A {@link DataSource} over one driver and fixed properties. */

@@ -241,8 +241,9 @@ public final class JdbcSourceConfig extends AbstractConfig {
                     TimestampGranularity.CHOICE, Importance.LOW,
                     "How timestamp columns appear in records: connect_logical (Connect Timestamp, millisecond "
                             + "precision), nanos_long (epoch nanoseconds), nanos_string (the same as text), "
-                            + "nanos_iso_datetime_string (ISO-8601 with nanoseconds). Offsets always keep full "
-                            + "precision.", CONNECTOR, 5, Width.MEDIUM, "Timestamp granularity",
+                            + "nanos_iso_datetime_string (ISO-8601 with nanoseconds), and the same three in "
+                            + "microseconds: micros_long, micros_string, micros_iso_datetime_string. Offsets always "
+                            + "keep full precision.", CONNECTOR, 5, Width.MEDIUM, "Timestamp granularity",
                     TimestampGranularity.CHOICE)
             .define(NUMERIC_MAPPING, Type.STRING, NumericMapping.NONE.configValue(), NumericMapping.CHOICE,
                     Importance.LOW, "How NUMERIC/DECIMAL columns map: none (Connect Decimal), precision_only "
@@ -363,6 +364,9 @@ public final class JdbcSourceConfig extends AbstractConfig {
         if (mode.usesTimestamp() && !anyTimestamp) {
             problems.add(new Problem(TIMESTAMP_COLUMN_NAME,
                     "mode '" + mode + "' needs the timestamp column(s): set timestamp.column.name"));
+        }
+        if (Database.mariaDbServesMySqlUrl(url())) {
+            MySqlUrl.problems(url(), dbZone()).forEach(p -> problems.add(new Problem(CONNECTION_URL, p)));
         }
         if (!getList(TABLE_WHITELIST).isEmpty() && !getList(TABLE_INCLUDE_LIST).isEmpty()) {
             problems.add(new Problem(TABLE_INCLUDE_LIST,

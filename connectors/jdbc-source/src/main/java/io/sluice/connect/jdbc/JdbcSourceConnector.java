@@ -73,6 +73,11 @@ public final class JdbcSourceConnector extends SourceConnector {
         this.props = Map.copyOf(props);
         config = new JdbcSourceConfig(props);
         dialect = dialectOf(config);
+        if (Database.mariaDbServesMySqlUrl(config.url())) {
+            List<String> ignored = MySqlUrl.toMariaDb(config.url(), config.dbZone()).ignored();
+            log.info("connection.url is a MySQL Connector/J URL; the bundled MariaDB driver serves it{}",
+                    ignored.isEmpty() ? "" : ", without these options: " + String.join(", ", ignored));
+        }
         if (config.queryMode()) {
             return;
         }

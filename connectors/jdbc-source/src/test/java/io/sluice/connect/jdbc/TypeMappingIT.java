@@ -11,6 +11,7 @@ import io.sluice.connect.jdbc.source.TableId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Date;
@@ -171,6 +172,30 @@ class TypeMappingIT {
             assertThat(rows.get(5).get("tz")).isEqualTo(new java.util.Date(Long.MIN_VALUE));
             assertThat(rows.get(6).get("ts")).isNull();
         }
+        // Confluent's microsecond forms keep every digit of timestamp(6)
+        Map<Integer, Struct> microsIso = rowsById(db, table, 7,
+                Map.of(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "micros_iso_datetime_string"));
+        Map<Integer, Struct> microsLong = rowsById(db, table, 7,
+                Map.of(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "micros_long"));
+        Map<Integer, Struct> microsString = rowsById(db, table, 7,
+                Map.of(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "micros_string"));
+        for (int id = 1; id <= 3; id++) {
+            Instant at = Instant.parse(expected[id - 1]);
+            long micros = Math.multiplyExact(at.getEpochSecond(), 1_000_000L) + at.getNano() / 1_000;
+            for (String column : List.of("ts", "tz")) {
+                assertThat(microsIso.get(id).get(column)).isEqualTo(java.time.format.DateTimeFormatter
+                        .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC).format(at));
+                assertThat(microsLong.get(id).get(column)).isEqualTo(micros);
+                assertThat(microsString.get(id).get(column)).isEqualTo(Long.toString(micros));
+            }
+        }
+        assertThat(microsLong.get(1).get("ts")).isEqualTo(-315_583_199_876_543L); // before 1970: counted down
+        assertThat(microsIso.get(7).get("ts")).isEqualTo("3000-06-01T12:00:00.000001Z");
+        assertThat(microsLong.get(4).get("ts")).isEqualTo(Long.MAX_VALUE);
+        assertThat(microsString.get(5).get("tz")).isEqualTo(Long.toString(Long.MIN_VALUE));
+        assertThat(microsIso.get(4).get("tz")).isEqualTo("infinity");
+        assertThat(microsLong.get(6).get("ts")).isNull();
+
         assertThat(iso.get(4).get("ts")).isEqualTo("infinity");
         assertThat(iso.get(5).get("tz")).isEqualTo("-infinity");
         assertThat(iso.get(7).get("ts")).isEqualTo("3000-06-01T12:00:00.000001000Z");
@@ -219,6 +244,65 @@ class TypeMappingIT {
         assertThat(logical(s, "tm")).isEqualTo(org.apache.kafka.connect.data.Time.LOGICAL_NAME);
         assertThat(type(s, "d65")).isEqualTo(Schema.Type.BYTES);
         assertThat(List.of(logical(s, "d65"), logical(s, "bu"))).containsOnly(Decimal.LOGICAL_NAME);
+    }
+
+    /**
+     * TINYINT(1) stays the boolean Confluent's connector emits, but a 2 no longer passes as true: the row fails
+     * naming the column and tinyInt1isBit=false, with which the same column reads as the number it holds.
+     */
+    @Test
+    void mariadbTinyInt1HoldingNeitherZeroNorOneFailsOrReadsAsANumber() throws Exception {
+        TestDatabase db = TestDatabase.MARIADB;
+        String t = TestDatabase.table("maria_tinyint1");
+        db.exec("CREATE TABLE " + t + " (id INT PRIMARY KEY, flag TINYINT(1))",
+                "INSERT INTO " + t + " VALUES (1, 0), (2, 1), (3, NULL)");
+        TableId table = new TableId("test", null, t);
+        Map<Integer, Struct> ok = rowsById(db, table, 3, Map.of());
+        assertThat(type(ok.get(1), "flag")).isEqualTo(Schema.Type.BOOLEAN);
+        assertThat(List.of(ok.get(1).get("flag"), ok.get(2).get("flag"))).containsExactly(false, true);
+        assertThat(ok.get(3).get("flag")).isNull();
+
+        db.exec("INSERT INTO " + t + " VALUES (4, 2)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rowsById(db, table, 4, Map.of()))
+                .hasMessageContaining("Column 'flag'").hasMessageContaining("holds 2")
+                .hasMessageContaining("tinyInt1isBit=false");
+        Map<Integer, Struct> numbers = rowsById(db, table, 4, Map.of(JdbcSourceConfig.CONNECTION_URL,
+                db.url + (db.url.contains("?") ? "&" : "?") + "tinyInt1isBit=false"));
+        assertThat(type(numbers.get(4), "flag")).isEqualTo(Schema.Type.INT8);
+        assertThat(numbers.get(4).get("flag")).isEqualTo((byte) 2);
+    }
+
+    /**
+     * A Confluent user's MySQL Connector/J URL, on the MariaDB server with the bundled MariaDB driver: it validates,
+     * it reads (TLS when the server offers it, as Connector/J's PREFERRED), and options with no equivalent are refused
+     * at validate naming the key that replaces them.
+     */
+    @Test
+    void mysqlConnectorJUrlsAreServedByTheBundledDriver() throws Exception {
+        TestDatabase db = TestDatabase.MARIADB;
+        String t = TestDatabase.table("maria_mysql_url");
+        db.exec("CREATE TABLE " + t + " (id INT PRIMARY KEY, dt DATETIME(6) NOT NULL)",
+                "INSERT INTO " + t + " VALUES (1, '2026-03-29 02:30:00.123456')");
+        String mysql = db.url.replaceFirst("^jdbc:mariadb:", "jdbc:mysql:").replaceFirst("\\?.*$", "")
+                + "?useUnicode=true&characterEncoding=UTF-8&zeroDateTimeBehavior=CONVERT_TO_NULL&serverTimezone=UTC"
+                + "&allowPublicKeyRetrieval=true";
+        Map<String, String> p = db.props("bulk");
+        p.put(JdbcSourceConfig.CONNECTION_URL, mysql);
+        p.put(JdbcSourceConfig.TABLE_WHITELIST, t);
+        p.put(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "micros_long");
+        List<String> errors = new ArrayList<>();
+        new JdbcSourceConnector().validate(p).configValues().forEach(v -> errors.addAll(v.errorMessages()));
+        assertThat(errors).isEmpty();
+        Struct row = onlyRow(db, new TableId("test", null, t), p);
+        assertThat(row.get("dt")).isEqualTo(Instant.parse("2026-03-29T02:30:00.123456Z").getEpochSecond() * 1_000_000L
+                + 123_456L);
+
+        p.put(JdbcSourceConfig.CONNECTION_URL, mysql.replace("serverTimezone=UTC", "serverTimezone=Europe/Berlin"));
+        List<String> refused = new ArrayList<>();
+        new JdbcSourceConnector().validate(p).configValues().stream()
+                .filter(v -> v.name().equals(JdbcSourceConfig.CONNECTION_URL))
+                .forEach(v -> refused.addAll(v.errorMessages()));
+        assertThat(refused).singleElement().asString().contains("set db.timezone=Europe/Berlin");
     }
 
     /** The driver reads TIME 25:00:00 as 01:00 and -01:30 as 22:30: such values fail the row, naming the way out. */

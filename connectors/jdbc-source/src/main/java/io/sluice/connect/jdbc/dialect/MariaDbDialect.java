@@ -124,6 +124,12 @@ public final class MariaDbDialect extends Dialect {
                 return v == null ? null : timeOfDay(v, c.name());
             });
         }
+        if (type.equals("BOOLEAN")) { // TINYINT(1), as the driver reports it unless tinyInt1isBit=false
+            return new ColumnReader(TypeMapping.opt(SchemaBuilder.bool(), c), (rs, i) -> {
+                int v = rs.getInt(i);
+                return rs.wasNull() ? null : tinyInt1(v, c.name());
+            });
+        }
         if (type.startsWith("YEAR")) {
             return new ColumnReader(TypeMapping.opt(SchemaBuilder.int16(), c), (rs, i) -> {
                 short v = rs.getShort(i);
@@ -131,6 +137,19 @@ public final class MariaDbDialect extends Dialect {
             });
         }
         return null;
+    }
+
+    /**
+     * A TINYINT(1) as the boolean Confluent's connector emits, where it holds 0 or 1. Any other value fails the row:
+     * the driver would read 2 or -1 as true, and the number would be lost.
+     */
+    static Boolean tinyInt1(int value, String column) {
+        if (value == 0 || value == 1) {
+            return value == 1;
+        }
+        throw new DataException("Column '" + column + "' is a TINYINT(1), read as a boolean, and holds " + value
+                + ", which is neither 0 nor 1. To read such columns as numbers (INT8), add tinyInt1isBit=false to "
+                + "connection.url (the option MariaDB's and MySQL's drivers share).");
     }
 
     /**

@@ -12,7 +12,13 @@ public enum TimestampGranularity {
     /** The same number as a string. */
     NANOS_STRING,
     /** ISO-8601 in UTC with all nine fraction digits. */
-    NANOS_ISO_DATETIME_STRING;
+    NANOS_ISO_DATETIME_STRING,
+    /** INT64 microseconds since the epoch (a finer part is cut off, towards the past). */
+    MICROS_LONG,
+    /** The same number as a string. */
+    MICROS_STRING,
+    /** ISO-8601 in UTC with six fraction digits. */
+    MICROS_ISO_DATETIME_STRING;
 
     public static final Choice CHOICE = Choice.ofEnum(TimestampGranularity.class);
 

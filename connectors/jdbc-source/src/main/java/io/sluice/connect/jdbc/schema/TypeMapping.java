@@ -31,6 +31,8 @@ public final class TypeMapping {
     private static final long MILLIS_PER_DAY = 86_400_000L;
     private static final DateTimeFormatter ISO_NANOS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ISO_MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private final Dialect dialect;
     private final NumericMapping numericMapping;
@@ -220,12 +222,36 @@ public final class TypeMapping {
                 Instant t = (Instant) instant.from(rs, i);
                 return t == null ? null : Long.toString(epochNanos(t, c));
             });
-            case NANOS_ISO_DATETIME_STRING -> new ColumnReader(opt(SchemaBuilder.string(), c), (rs, i) -> {
+            case NANOS_ISO_DATETIME_STRING -> isoString(c, instant, ISO_NANOS);
+            case MICROS_LONG -> new ColumnReader(opt(SchemaBuilder.int64(), c), (rs, i) -> {
                 Instant t = (Instant) instant.from(rs, i);
-                return t == null ? null : t == Instant.MAX ? "infinity" : t == Instant.MIN ? "-infinity"
-                        : ISO_NANOS.format(t);
+                return t == null ? null : epochMicros(t, c);
             });
+            case MICROS_STRING -> new ColumnReader(opt(SchemaBuilder.string(), c), (rs, i) -> {
+                Instant t = (Instant) instant.from(rs, i);
+                return t == null ? null : Long.toString(epochMicros(t, c));
+            });
+            case MICROS_ISO_DATETIME_STRING -> isoString(c, instant, ISO_MICROS);
         };
+    }
+
+    private static ColumnReader isoString(ColumnInfo c, ColumnReader.Read instant, DateTimeFormatter format) {
+        return new ColumnReader(opt(SchemaBuilder.string(), c), (rs, i) -> {
+            Instant t = (Instant) instant.from(rs, i);
+            return t == null ? null : t == Instant.MAX ? "infinity" : t == Instant.MIN ? "-infinity" : format.format(t);
+        });
+    }
+
+    private static long epochMicros(Instant t, ColumnInfo c) {
+        if (t == Instant.MAX || t == Instant.MIN) {
+            return t == Instant.MAX ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+        } catch (ArithmeticException e) { // only the last years of PostgreSQL's range, beyond 294,000 AD
+            throw new DataException("Column '" + c.name() + "' holds " + t + ", outside what microseconds since "
+                    + "1970 fit in a long; use timestamp.granularity=micros_iso_datetime_string");
+        }
     }
 
     private static long epochNanos(Instant t, ColumnInfo c) {
