@@ -49,6 +49,17 @@ final class ParquetObjects {
         return rows;
     }
 
+    /** The Parquet schema in the file's footer. */
+    static org.apache.parquet.schema.MessageType schema(byte[] file) {
+        var options = org.apache.parquet.ParquetReadOptions.builder(new PlainParquetConfiguration())
+                .withCodecFactory(Codecs.INSTANCE).build();
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(new Bytes(file), options)) {
+            return reader.getFooter().getFileMetaData().getSchema();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private record Bytes(byte[] data) implements InputFile {
         @Override
         public long getLength() {

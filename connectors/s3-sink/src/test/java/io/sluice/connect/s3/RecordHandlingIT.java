@@ -105,6 +105,47 @@ class RecordHandlingIT {
         assertThat(rows.get(4).get("_kafka_key").toString()).isEqualTo("k4");
     }
 
+    /**
+     * Records as Confluent's AvroConverter hands them over (unions, enums, optional fields with defaults, nested
+     * optional structs, a map with int keys), written by the task and read back by DuckDB: unions are groups of
+     * member0..memberN and enums strings, as in the output of Confluent's sink.
+     */
+    @Test
+    void convertersUnionsAndEnumsReadBackByDuckDb() throws Exception {
+        String bucket = "converter-shapes";
+        Schema value = SchemaConversionTest.converterShapes();
+        Schema ref = value.field("ref").schema();
+        Schema where = value.field("where").schema();
+        Struct point = new Struct(where.field("com.shop.Point").schema()).put("x", 1.5).put("y", -2.0);
+        List<SinkRecord> records = List.of(
+                new SinkRecord("orders", 0, null, "k0", value, new Struct(value).put("id", 1L).put("color", "RED")
+                        .put("ref", new Struct(ref).put("string", "A-17")).put("where", new Struct(where).put("long", 42L))
+                        .put("ship_to", new Struct(value.field("ship_to").schema()).put("city", "Oslo").put("geo", point))
+                        .put("counts", Map.of(7, 70L)), 0),
+                new SinkRecord("orders", 0, null, "k1", value, new Struct(value).put("id", 2L).put("color", "BLUE")
+                        .put("maybe_color", "LIGHT").put("ref", new Struct(ref).put("int", 17))
+                        .put("where", new Struct(where).put("com.shop.Point", point)), 1));
+        write(props(bucket), records);
+
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sluice-shapes");
+        s3.download(bucket, "topics/orders/", dir);
+        var rows = io.sluice.connect.testkit.DuckDb.query("SELECT id, color, maybe_color, ref.member0 AS ref_text, "
+                + "ref.member1 AS ref_number, \"where\".member0 AS where_id, \"where\".member1.x AS where_x, qty, "
+                + "ship_to.geo.y AS geo_y, counts[1].\"key\" AS count_key FROM read_parquet("
+                + io.sluice.connect.testkit.DuckDb.literal(dir + "/topics/orders/**/*.parquet") + ") ORDER BY id");
+        assertThat(rows.size()).isEqualTo(2);
+        assertThat(rows.get(0).get("color").asText()).isEqualTo("RED");
+        assertThat(rows.get(0).get("ref_text").asText()).isEqualTo("A-17");
+        assertThat(rows.get(0).get("ref_number").isNull()).isTrue();
+        assertThat(rows.get(0).get("where_id").asLong()).isEqualTo(42L);
+        assertThat(rows.get(0).get("geo_y").asDouble()).isEqualTo(-2.0);
+        assertThat(rows.get(0).get("count_key").asInt()).isEqualTo(7);
+        assertThat(rows.get(0).get("qty").asInt()).as("an unset field with a default holds the default").isEqualTo(1);
+        assertThat(rows.get(1).get("maybe_color").asText()).isEqualTo("LIGHT");
+        assertThat(rows.get(1).get("ref_number").asInt()).isEqualTo(17);
+        assertThat(rows.get(1).get("where_x").asDouble()).isEqualTo(1.5);
+    }
+
     @Test
     void tombstonesFailByDefaultNamingTheKeyAndAreIgnoredOrWrittenWhenConfigured() {
         Schema schema = SchemaBuilder.struct().name("V").field("v", Schema.OPTIONAL_STRING_SCHEMA).optional().build();

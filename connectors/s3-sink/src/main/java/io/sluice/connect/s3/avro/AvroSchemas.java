@@ -24,6 +24,12 @@ import org.apache.kafka.connect.errors.DataException;
  * conversion never fails on a collision. Field names that Avro rejects are rewritten ({@code user-id} to
  * {@code user_id}); two fields that would then collide get a numeric suffix.
  *
+ * <p>What Confluent's converters mark keeps its Avro form, as Confluent's own Avro conversion writes it (so Parquet
+ * from either sink has one shape): a struct named {@value #UNION} (a union from the AvroConverter, one optional field
+ * per branch) becomes the union of its branches, which Parquet writes as a group of {@code member0..memberN}; a string
+ * with the {@value #ENUM} parameter becomes an Avro enum of the symbols in its {@code io.confluent.connect.avro.Enum.*}
+ * parameters (Parquet {@code ENUM}), or stays a string when a symbol is no Avro name.
+ *
  * <p>Optional schemas become {@code [null, T]} unions with a null default. Logical types: Connect Decimal to
  * {@code decimal(precision, scale)} on bytes (precision from {@code connect.decimal.precision}, else
  * {@value #DEFAULT_DECIMAL_PRECISION}), Date, Time (millis) and Timestamp (millis), and Debezium's time types to their
@@ -32,6 +38,10 @@ import org.apache.kafka.connect.errors.DataException;
 public final class AvroSchemas {
 
     public static final int DEFAULT_DECIMAL_PRECISION = 38;
+    /** The Connect name Confluent's AvroConverter gives a union. */
+    public static final String UNION = "io.confluent.connect.avro.Union";
+    /** The Connect parameter naming an enum from Confluent's AvroConverter; its symbols follow as {@code ENUM.<symbol>}. */
+    public static final String ENUM = "io.confluent.connect.avro.Enum";
     static final String DECIMAL_PRECISION_PARAM = "connect.decimal.precision";
     private static final String ROOT = "ConnectRecord";
 
@@ -46,8 +56,28 @@ public final class AvroSchemas {
     }
 
     private Schema convert(org.apache.kafka.connect.data.Schema schema, String path) {
+        if (isUnion(schema)) {
+            return union(schema, path);
+        }
         Schema avro = required(schema, path);
         return schema.isOptional() ? optional(avro) : avro;
+    }
+
+    /** A struct standing for a union (Confluent's AvroConverter names it {@value #UNION}). */
+    public static boolean isUnion(org.apache.kafka.connect.data.Schema schema) {
+        return schema.type() == org.apache.kafka.connect.data.Schema.Type.STRUCT && UNION.equals(schema.name());
+    }
+
+    /** The branches in field order, null first when the union itself is optional. */
+    private Schema union(org.apache.kafka.connect.data.Schema schema, String path) {
+        List<Schema> branches = new ArrayList<>(schema.fields().size() + 1);
+        if (schema.isOptional()) {
+            branches.add(Schema.create(Schema.Type.NULL));
+        }
+        for (org.apache.kafka.connect.data.Field f : schema.fields()) {
+            branches.add(required(f.schema(), path + "_" + identifier(f.name())));
+        }
+        return Schema.createUnion(branches);
     }
 
     static Schema optional(Schema avro) {
@@ -68,7 +98,8 @@ public final class AvroSchemas {
             case FLOAT32 -> Schema.create(Schema.Type.FLOAT);
             case FLOAT64 -> Schema.create(Schema.Type.DOUBLE);
             case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
-            case STRING -> Schema.create(Schema.Type.STRING);
+            case STRING -> schema.parameters() != null && schema.parameters().containsKey(ENUM)
+                    ? enumeration(schema, path) : Schema.create(Schema.Type.STRING);
             case BYTES -> Schema.create(Schema.Type.BYTES);
             case ARRAY -> Schema.createArray(convert(schema.valueSchema(), path + "_item"));
             case MAP -> map(schema, path);
@@ -111,6 +142,26 @@ public final class AvroSchemas {
         }
     }
 
+    private Schema enumeration(org.apache.kafka.connect.data.Schema schema, String path) {
+        List<String> symbols = new ArrayList<>();
+        schema.parameters().forEach((key, value) -> {
+            if (key.startsWith(ENUM + ".")) {
+                symbols.add(value);
+            }
+        });
+        if (symbols.isEmpty() || !symbols.stream().allMatch(AvroSchemas::isAvroName)) {
+            return Schema.create(Schema.Type.STRING); // Avro cannot name such symbols: the text is kept as is
+        }
+        String fullName = uniqueName(schema.parameters().get(ENUM), path);
+        int dot = fullName.lastIndexOf('.');
+        return Schema.createEnum(fullName.substring(dot + 1), schema.doc(), dot < 0 ? null : fullName.substring(0, dot),
+                symbols);
+    }
+
+    private static boolean isAvroName(String s) {
+        return identifier(s).equals(s);
+    }
+
     private static boolean int64(org.apache.kafka.connect.data.Schema schema) {
         return schema.type() == org.apache.kafka.connect.data.Schema.Type.INT64;
     }
@@ -129,7 +180,7 @@ public final class AvroSchemas {
 
     /** A field; a nullable one defaults to null so readers of later schema versions can fill it. */
     private static Field field(String name, Schema schema) {
-        return schema.getType() == Schema.Type.UNION
+        return schema.getType() == Schema.Type.UNION && schema.getTypes().get(0).getType() == Schema.Type.NULL
                 ? new Field(name, schema, null, Field.NULL_DEFAULT_VALUE)
                 : new Field(name, schema);
     }

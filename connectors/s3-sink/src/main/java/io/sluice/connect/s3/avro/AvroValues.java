@@ -35,9 +35,31 @@ public final class AvroValues {
 
     /** The converter for values of {@code connect}, written with {@code avro} (from {@link AvroSchemas#toAvro}). */
     public static Converter compile(org.apache.kafka.connect.data.Schema connect, Schema avro) {
-        Schema target = nonNull(avro);
-        Converter c = required(connect, target);
+        Converter c = AvroSchemas.isUnion(connect) ? union(connect, avro) : required(connect, nonNull(avro));
         return value -> value == null ? null : c.convert(value);
+    }
+
+    /**
+     * A union struct (one optional field per branch, at most one set) to the value of its branch; Avro picks the
+     * branch by the value's type when writing. A union with no branch set is null.
+     */
+    private static Converter union(org.apache.kafka.connect.data.Schema connect, Schema avro) {
+        List<Field> fields = connect.fields();
+        List<Schema> branches = avro.getTypes().stream().filter(b -> b.getType() != Schema.Type.NULL).toList();
+        Converter[] converters = new Converter[fields.size()];
+        for (int i = 0; i < converters.length; i++) {
+            converters[i] = compile(fields.get(i).schema(), branches.get(i));
+        }
+        return v -> {
+            Struct union = (Struct) v;
+            for (int i = 0; i < converters.length; i++) {
+                Object branch = union.get(fields.get(i));
+                if (branch != null) {
+                    return converters[i].convert(branch);
+                }
+            }
+            return null;
+        };
     }
 
     static Schema nonNull(Schema avro) {
@@ -69,6 +91,16 @@ public final class AvroValues {
             case DOUBLE -> v -> ((Number) v).doubleValue();
             case BOOLEAN -> v -> (Boolean) v;
             case STRING -> v -> (CharSequence) v;
+            case ENUM -> {
+                java.util.Set<String> symbols = java.util.Set.copyOf(avro.getEnumSymbols());
+                yield v -> {
+                    if (!symbols.contains(v.toString())) {
+                        throw new DataException("'" + v + "' is not a symbol of the enum " + avro.getFullName() + " "
+                                + avro.getEnumSymbols());
+                    }
+                    return v;
+                };
+            }
             case BYTES -> v -> v instanceof byte[] b ? ByteBuffer.wrap(b) : (ByteBuffer) v;
             case ARRAY -> connect.type() == org.apache.kafka.connect.data.Schema.Type.MAP
                     ? entries(connect, avro.getElementType()) : array(connect.valueSchema(), avro.getElementType());
@@ -194,9 +226,11 @@ public final class AvroValues {
         String[] names = new String[n];
         for (int i = 0; i < n; i++) {
             Schema fieldAvro = nonNull(avro.getFields().get(i).schema());
-            kinds[i] = kind(fieldAvro);
+            boolean union = AvroSchemas.isUnion(connectFields[i].schema());
+            kinds[i] = union ? NESTED : kind(fieldAvro);
             if (kinds[i] == NESTED) {
-                nested[i] = required(connectFields[i].schema(), fieldAvro);
+                nested[i] = union ? union(connectFields[i].schema(), avro.getFields().get(i).schema())
+                        : required(connectFields[i].schema(), fieldAvro);
             }
             names[i] = connectFields[i].name();
         }

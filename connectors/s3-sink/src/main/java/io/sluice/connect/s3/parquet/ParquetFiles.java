@@ -36,7 +36,8 @@ public final class ParquetFiles {
             case RECORD -> schema.getFields().stream().mapToInt(f -> leafColumns(f.schema())).sum();
             case ARRAY -> leafColumns(schema.getElementType());
             case MAP -> 1 + leafColumns(schema.getValueType());
-            case UNION -> schema.getTypes().stream().mapToInt(ParquetFiles::leafColumns).max().orElse(1);
+            // [null, T] is T; a union of several types is a group of member0..memberN, each its own columns
+            case UNION -> schema.getTypes().stream().mapToInt(ParquetFiles::leafColumns).sum();
             case NULL -> 0;
             default -> 1;
         };
