@@ -98,6 +98,7 @@ final class Database {
 
     private static DataSource dataSource(JdbcSourceConfig config, Dialect dialect) {
         Properties props = dialect.driverProperties();
+        config.driverProperties().forEach(props::setProperty); // the user's connection.* keys win over our defaults
         if (config.user() != null) {
             props.setProperty("user", config.user());
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -287,6 +288,20 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public String password() {
         Password p = getPassword(CONNECTION_PASSWORD);
         return p == null ? null : p.value();
+    }
+
+    /**
+     * Driver properties given as {@code connection.<property>} (Confluent's way to set any driver parameter, e.g.
+     * {@code connection.loginTimeout}): every {@code connection.*} key that is not one of ours.
+     */
+    public Map<String, String> driverProperties() {
+        Map<String, String> out = new TreeMap<>();
+        originalsWithPrefix("connection.").forEach((k, v) -> {
+            if (!CONFIG_DEF.names().contains("connection." + k) && v != null) {
+                out.put(k, v instanceof Password p ? p.value() : String.valueOf(v));
+            }
+        });
+        return out;
     }
 
     public ZoneId dbZone() {

@@ -29,6 +29,20 @@ class JdbcSourceConnectorIT {
         return out;
     }
 
+    /** Confluent's connection.* keys reach the driver: a PostgreSQL session option set that way is in force. */
+    @Test
+    void connectionPrefixedDriverParametersReachTheDriver() throws Exception {
+        Map<String, String> p = DB.props("bulk");
+        p.put("connection.options", "-c statement_timeout=4321");
+        JdbcSourceConfig config = new JdbcSourceConfig(p);
+        try (java.sql.Connection c = Database.open(config, io.sluice.connect.jdbc.dialect.Dialect.of("", config.url(), true));
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW statement_timeout")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("4321ms");
+        }
+    }
+
     @Test
     void validateNamesTheKeyAndTheFix() throws Exception {
         String t = TestDatabase.table("val");
