@@ -99,7 +99,8 @@ class TypeMappingIT {
 
         Struct nanos = onlyRow(db, new TableId("test", "public", t),
                 Map.of(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "nanos_iso_datetime_string"));
-        assertThat(nanos.get("ts")).isEqualTo("2026-03-29T02:30:00.123456000Z");
+        assertThat(nanos.get("ts")).as("Confluent's form: wall-clock time in db.timezone, no zone")
+                .isEqualTo("2026-03-29T02:30:00.123456000");
         Struct zoned = onlyRow(db, new TableId("test", "public", t),
                 Map.of(JdbcSourceConfig.TIMESTAMP_GRANULARITY, "nanos_long", JdbcSourceConfig.DB_TIMEZONE,
                         "Europe/Berlin"));
@@ -160,7 +161,7 @@ class TypeMappingIT {
             Instant at = Instant.parse(expected[id - 1]);
             for (String column : List.of("ts", "tz")) {
                 assertThat(iso.get(id).get(column)).isEqualTo(java.time.format.DateTimeFormatter
-                        .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(java.time.ZoneOffset.UTC).format(at));
+                        .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS").withZone(java.time.ZoneOffset.UTC).format(at));
                 assertThat(logical.get(id).get(column)).isEqualTo(new java.util.Date(at.toEpochMilli()));
             }
             assertThat(berlin.get(id).get("ts")).isEqualTo(new java.util.Date(at.toEpochMilli() - 3_600_000L));
@@ -184,13 +185,13 @@ class TypeMappingIT {
             long micros = Math.multiplyExact(at.getEpochSecond(), 1_000_000L) + at.getNano() / 1_000;
             for (String column : List.of("ts", "tz")) {
                 assertThat(microsIso.get(id).get(column)).isEqualTo(java.time.format.DateTimeFormatter
-                        .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC).format(at));
+                        .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(java.time.ZoneOffset.UTC).format(at));
                 assertThat(microsLong.get(id).get(column)).isEqualTo(micros);
                 assertThat(microsString.get(id).get(column)).isEqualTo(Long.toString(micros));
             }
         }
         assertThat(microsLong.get(1).get("ts")).isEqualTo(-315_583_199_876_543L); // before 1970: counted down
-        assertThat(microsIso.get(7).get("ts")).isEqualTo("3000-06-01T12:00:00.000001Z");
+        assertThat(microsIso.get(7).get("ts")).isEqualTo("3000-06-01T12:00:00.000001");
         assertThat(microsLong.get(4).get("ts")).isEqualTo(Long.MAX_VALUE);
         assertThat(microsString.get(5).get("tz")).isEqualTo(Long.toString(Long.MIN_VALUE));
         assertThat(microsIso.get(4).get("tz")).isEqualTo("infinity");
@@ -198,7 +199,12 @@ class TypeMappingIT {
 
         assertThat(iso.get(4).get("ts")).isEqualTo("infinity");
         assertThat(iso.get(5).get("tz")).isEqualTo("-infinity");
-        assertThat(iso.get(7).get("ts")).isEqualTo("3000-06-01T12:00:00.000001000Z");
+        assertThat(iso.get(7).get("ts")).isEqualTo("3000-06-01T12:00:00.000001000");
+        // in another db.timezone, the wall-clock time there (Confluent formats the instant in db.timezone)
+        Map<Integer, Struct> berlinIso = rowsById(db, table, 7, Map.of(JdbcSourceConfig.DB_TIMEZONE, "Europe/Berlin",
+                JdbcSourceConfig.TIMESTAMP_GRANULARITY, "micros_iso_datetime_string"));
+        assertThat(berlinIso.get(2).get("tz")).isEqualTo("2000-01-01T00:59:59.999999");
+        assertThat(berlinIso.get(2).get("ts")).isEqualTo("1999-12-31T23:59:59.999999");
 
         // nanoseconds since 1970 end in 2262: the year 3000 fails the read naming the column and the way out
         Map<String, String> p = db.props("bulk");

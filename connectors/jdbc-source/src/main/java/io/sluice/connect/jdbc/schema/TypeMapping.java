@@ -29,16 +29,15 @@ import org.apache.kafka.connect.errors.DataException;
 public final class TypeMapping {
 
     private static final long MILLIS_PER_DAY = 86_400_000L;
-    private static final DateTimeFormatter ISO_NANOS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter ISO_MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final Dialect dialect;
     private final NumericMapping numericMapping;
     private final TimestampGranularity granularity;
     private final ZoneId dbZone;
     private final boolean utc;
+    /** Confluent's ISO forms: the wall-clock time in db.timezone, without a zone. */
+    private final DateTimeFormatter isoNanos;
+    private final DateTimeFormatter isoMicros;
 
     public TypeMapping(Dialect dialect, NumericMapping numericMapping, TimestampGranularity granularity,
                        Calendar dbCalendar) {
@@ -47,6 +46,8 @@ public final class TypeMapping {
         this.granularity = granularity;
         this.dbZone = dbCalendar.getTimeZone().toZoneId();
         this.utc = dbZone.normalized().equals(ZoneOffset.UTC);
+        this.isoNanos = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS").withZone(dbZone);
+        this.isoMicros = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(dbZone);
     }
 
     /** Column {@code index} of a result as the driver (and for the wire format, the dialect) describes it. */
@@ -222,7 +223,7 @@ public final class TypeMapping {
                 Instant t = (Instant) instant.from(rs, i);
                 return t == null ? null : Long.toString(epochNanos(t, c));
             });
-            case NANOS_ISO_DATETIME_STRING -> isoString(c, instant, ISO_NANOS);
+            case NANOS_ISO_DATETIME_STRING -> isoString(c, instant, isoNanos);
             case MICROS_LONG -> new ColumnReader(opt(SchemaBuilder.int64(), c), (rs, i) -> {
                 Instant t = (Instant) instant.from(rs, i);
                 return t == null ? null : epochMicros(t, c);
@@ -231,7 +232,7 @@ public final class TypeMapping {
                 Instant t = (Instant) instant.from(rs, i);
                 return t == null ? null : Long.toString(epochMicros(t, c));
             });
-            case MICROS_ISO_DATETIME_STRING -> isoString(c, instant, ISO_MICROS);
+            case MICROS_ISO_DATETIME_STRING -> isoString(c, instant, isoMicros);
         };
     }
 
