@@ -55,6 +55,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final String TIMESTAMP_COLUMNS_MAPPING = "timestamp.columns.mapping";
     public static final String VALIDATE_NON_NULL = "validate.non.null";
     public static final String QUERY = "query";
+    public static final String QUERY_MASKED = "query.masked";
     public static final String QUERY_SUFFIX = "query.suffix";
     public static final String QUERY_CHANGE_BEHAVIOR = "query.change.behavior";
 
@@ -71,6 +72,19 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final String DB_TIMEZONE = "db.timezone";
     public static final String TIMESTAMP_GRANULARITY = "timestamp.granularity";
     public static final String NUMERIC_MAPPING = "numeric.mapping";
+    public static final String NUMERIC_PRECISION_MAPPING = "numeric.precision.mapping";
+    public static final String CREDENTIALS_PROVIDER_CLASS = "jdbc.credentials.provider.class";
+    /** Confluent's provider that reads connection.user and connection.password, as Sluice does. */
+    static final String CONFLUENT_DEFAULT_CREDENTIALS = "io.confluent.connect.jdbc.util.DefaultJdbcCredentialsProvider";
+
+    /** Keys of Confluent's connector that change nothing here, with the reason; a config using one gets a WARN. */
+    static final Map<String, String> CONFLUENT_WITHOUT_EFFECT = Map.of(
+            "max.buffer.size", "the read-ahead holds four batches of batch.max.rows",
+            "poll.linger.ms", "poll() waits for records at most a second, or poll.interval.ms if shorter",
+            "table.monitoring.startup.polling.limit.ms", "tasks are configured once the first table listing is done, "
+                    + "retried with connection.attempts",
+            "date.calendar.system", "dates and timestamps are read in the proleptic Gregorian calendar "
+                    + "(PROLEPTIC_GREGORIAN); they differ from LEGACY only before 1582-10-15");
 
     /** Confluent's value of {@code timestamp.initial} meaning "start from the database's current time". */
     public static final long TIMESTAMP_INITIAL_CURRENT = -1L;
@@ -79,7 +93,11 @@ public final class JdbcSourceConfig extends AbstractConfig {
     static final Choice QUOTING = Choice.of("always", "never");
     static final Choice ISOLATION = Choice.of("default", "read_uncommitted", "read_committed", "repeatable_read",
             "serializable");
-    static final Choice DIALECTS = Choice.of("", "postgresql", "mariadb", "mysql", "generic");
+    /** Ours, and Confluent's dialect class names (those without a dialect here read through the generic one). */
+    static final Choice DIALECTS = Choice.of("", "postgresql", "mariadb", "mysql", "generic",
+            "postgresqldatabasedialect", "mysqldatabasedialect", "genericdatabasedialect", "db2databasedialect",
+            "derbydatabasedialect", "oracledatabasedialect", "saphanadatabasedialect", "sqlserverdatabasedialect",
+            "sqlitedatabasedialect", "sybasedatabasedialect", "verticadatabasedialect");
     static final Choice QUERY_CHANGES = Choice.of("fail", "restart");
 
     private static final String DATABASE = "Database";
@@ -192,14 +210,17 @@ public final class JdbcSourceConfig extends AbstractConfig {
                     "Read this SELECT instead of tables. Any SELECT works (WHERE, JOIN, CTE, ORDER BY, UNION): "
                             + "the connector wraps it and filters outside. The topic is topic.prefix.",
                     MODE_GROUP, 7, Width.LONG, "Query")
+            .define(QUERY_MASKED, Type.PASSWORD, null, Importance.LOW,
+                    "The query as a password-type value (Confluent's key): used instead of 'query' and never "
+                            + "logged or shown.", MODE_GROUP, 8, Width.LONG, "Query (masked)")
             .define(QUERY_SUFFIX, Type.STRING, "", Importance.LOW,
                     "Text appended to every generated query (after ORDER BY), e.g. a hint. Reads run in read-only "
                             + "transactions, so locking clauses are refused by the database.",
-                    MODE_GROUP, 8, Width.MEDIUM, "Query suffix")
+                    MODE_GROUP, 9, Width.MEDIUM, "Query suffix")
             .define(QUERY_CHANGE_BEHAVIOR, Type.STRING, "fail", QUERY_CHANGES, Importance.LOW,
                     "Sluice: when the stored offset was written for a different query: fail (the task fails "
                             + "and says so) or restart (read the new query from timestamp.initial).",
-                    MODE_GROUP, 9, Width.SHORT, "On query change", QUERY_CHANGES)
+                    MODE_GROUP, 10, Width.SHORT, "On query change", QUERY_CHANGES)
 
             .define(TIMESTAMP_DELAY_INTERVAL_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Only read rows whose timestamp is at least this much older than the database's clock, so "
@@ -250,7 +271,16 @@ public final class JdbcSourceConfig extends AbstractConfig {
                     Importance.LOW, "How NUMERIC/DECIMAL columns map: none (Connect Decimal), precision_only "
                             + "(integers when scale is 0 and they fit), best_fit (also FLOAT64 when precision <= "
                             + "15), best_fit_eager_double (FLOAT64 for every fraction; may round).",
-                    CONNECTOR, 6, Width.MEDIUM, "Numeric mapping", NumericMapping.CHOICE);
+                    CONNECTOR, 6, Width.MEDIUM, "Numeric mapping", NumericMapping.CHOICE)
+            .define(NUMERIC_PRECISION_MAPPING, Type.BOOLEAN, false, Importance.LOW,
+                    "Confluent's older key: true means numeric.mapping=precision_only when numeric.mapping is not "
+                            + "set.", CONNECTOR, 7, Width.SHORT, "Numeric precision mapping (deprecated)")
+            .define(CREDENTIALS_PROVIDER_CLASS, Type.STRING, null, Importance.LOW,
+                    "Confluent's credentials provider: only its default, " + CONFLUENT_DEFAULT_CREDENTIALS
+                            + " (connection.user and connection.password), is accepted. For secrets kept "
+                            + "elsewhere use a Connect ConfigProvider (${file:...}, ${env:...}, a vault provider) in "
+                            + "connection.user and connection.password.", DATABASE, 12, Width.LONG,
+                    "Credentials provider");
 
     public JdbcSourceConfig(Map<?, ?> props) {
         this(props, true);
@@ -274,7 +304,35 @@ public final class JdbcSourceConfig extends AbstractConfig {
     }
 
     public boolean queryMode() {
-        return !getString(QUERY).isBlank();
+        return !query().isBlank();
+    }
+
+    /** The query to read: query.masked when set, else query; empty in table mode. */
+    public String query() {
+        Password masked = getPassword(QUERY_MASKED);
+        return masked != null && !masked.value().isBlank() ? masked.value() : getString(QUERY);
+    }
+
+    /** The keys of Confluent's connector in this config that change nothing here, each with the reason. */
+    public Map<String, String> confluentKeysWithoutEffect() {
+        Map<String, String> out = new TreeMap<>();
+        CONFLUENT_WITHOUT_EFFECT.forEach((key, why) -> {
+            if (originals().containsKey(key)) {
+                out.put(key, why);
+            }
+        });
+        return out;
+    }
+
+    /** The dialect dialect.name names, in our words: postgresql, mariadb, generic, or empty (from the URL). */
+    public String dialectName() {
+        String name = Choice.normalize(getString(DIALECT_NAME));
+        return switch (name) {
+            case "postgresqldatabasedialect" -> "postgresql";
+            case "mysqldatabasedialect" -> "mariadb";
+            case "", "postgresql", "mariadb", "mysql", "generic" -> name;
+            default -> "generic"; // Confluent's dialects for other databases: their driver, our generic SQL
+        };
     }
 
     public String url() {
@@ -322,6 +380,9 @@ public final class JdbcSourceConfig extends AbstractConfig {
     }
 
     public NumericMapping numericMapping() {
+        if (!originals().containsKey(NUMERIC_MAPPING) && getBoolean(NUMERIC_PRECISION_MAPPING)) {
+            return NumericMapping.PRECISION_ONLY; // as Confluent reads its deprecated key
+        }
         return NumericMapping.parse(getString(NUMERIC_MAPPING));
     }
 
@@ -379,6 +440,13 @@ public final class JdbcSourceConfig extends AbstractConfig {
         if (mode.usesTimestamp() && !anyTimestamp) {
             problems.add(new Problem(TIMESTAMP_COLUMN_NAME,
                     "mode '" + mode + "' needs the timestamp column(s): set timestamp.column.name"));
+        }
+        String credentials = getString(CREDENTIALS_PROVIDER_CLASS);
+        if (credentials != null && !credentials.isBlank() && !credentials.trim().equals(CONFLUENT_DEFAULT_CREDENTIALS)) {
+            problems.add(new Problem(CREDENTIALS_PROVIDER_CLASS, credentials.trim() + " implements Confluent's "
+                    + "credentials interface, which Sluice does not have; remove the key and put the credentials in "
+                    + "connection.user and connection.password, through a ConfigProvider (${file:...}, ${env:...}, "
+                    + "a vault provider) to keep them out of the config"));
         }
         if (Database.mariaDbServesMySqlUrl(url())) {
             MySqlUrl.problems(url(), dbZone()).forEach(p -> problems.add(new Problem(CONNECTION_URL, p)));

@@ -73,6 +73,8 @@ public final class JdbcSourceConnector extends SourceConnector {
         this.props = Map.copyOf(props);
         config = new JdbcSourceConfig(props);
         dialect = dialectOf(config);
+        config.confluentKeysWithoutEffect().forEach((key, why) ->
+                log.warn("{} (a key of Confluent's connector) has no effect in Sluice: {}", key, why));
         if (Database.mariaDbServesMySqlUrl(config.url())) {
             List<String> ignored = MySqlUrl.toMariaDb(config.url(), config.dbZone()).ignored();
             log.info("connection.url is a MySQL Connector/J URL; the bundled MariaDB driver serves it{}",
@@ -333,7 +335,7 @@ public final class JdbcSourceConnector extends SourceConnector {
     }
 
     private static Dialect dialectOf(JdbcSourceConfig c) {
-        return Dialect.of(c.getString(JdbcSourceConfig.DIALECT_NAME), c.url(), c.quoteIdentifiers());
+        return Dialect.of(c.dialectName(), c.url(), c.quoteIdentifiers());
     }
 
     private static void addError(Map<String, ConfigValue> values, String key, String message) {

@@ -76,7 +76,7 @@ public final class JdbcSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new JdbcSourceConfig(props);
-        Dialect dialect = Dialect.of(config.getString(JdbcSourceConfig.DIALECT_NAME), config.url(),
+        Dialect dialect = Dialect.of(config.dialectName(), config.url(),
                 config.quoteIdentifiers());
         Calendar dbCalendar = Calendar.getInstance(config.dbTimeZone());
         TypeMapping types = new TypeMapping(dialect, config.numericMapping(), config.timestampGranularity(),

@@ -119,7 +119,7 @@ final class Sources {
     }
 
     static String userQuery(JdbcSourceConfig config) {
-        return config.getString(JdbcSourceConfig.QUERY).trim().replaceAll("[;\\s]+$", "");
+        return config.query().trim().replaceAll("[;\\s]+$", "");
     }
 
     /** Identifies the query an offset was written for; whitespace at the ends does not count. */
