@@ -1,6 +1,7 @@
 package io.sluice.connect.jdbc;
 
 import io.sluice.connect.common.config.Choice;
+import io.sluice.connect.common.config.PeerKeys;
 import io.sluice.connect.jdbc.schema.NumericMapping;
 import io.sluice.connect.jdbc.schema.TimestampGranularity;
 import java.time.ZoneId;
@@ -73,18 +74,22 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final String TIMESTAMP_GRANULARITY = "timestamp.granularity";
     public static final String NUMERIC_MAPPING = "numeric.mapping";
     public static final String NUMERIC_PRECISION_MAPPING = "numeric.precision.mapping";
-    public static final String CREDENTIALS_PROVIDER_CLASS = "jdbc.credentials.provider.class";
     /** Confluent's provider that reads connection.user and connection.password, as Sluice does. */
     static final String CONFLUENT_DEFAULT_CREDENTIALS = "io.confluent.connect.jdbc.util.DefaultJdbcCredentialsProvider";
 
-    /** Keys of Confluent's connector that change nothing here, with the reason; a config using one gets a WARN. */
-    static final Map<String, String> CONFLUENT_WITHOUT_EFFECT = Map.of(
-            "max.buffer.size", "the read-ahead holds four batches of batch.max.rows",
-            "poll.linger.ms", "poll() waits for records at most a second, or poll.interval.ms if shorter",
-            "table.monitoring.startup.polling.limit.ms", "tasks are configured once the first table listing is done, "
-                    + "retried with connection.attempts",
-            "date.calendar.system", "dates and timestamps are read in the proleptic Gregorian calendar "
-                    + "(PROLEPTIC_GREGORIAN); they differ from LEGACY only before 1582-10-15");
+    /** Keys of Confluent's connector that Sluice does not define: accepted with a WARN, or refused at validate. */
+    static final PeerKeys CONFLUENT = PeerKeys.of("Confluent's JDBC source")
+            .withoutEffect("max.buffer.size", "the read-ahead holds four batches of batch.max.rows")
+            .withoutEffect("poll.linger.ms", "poll() waits for records at most a second, or poll.interval.ms if "
+                    + "shorter")
+            .withoutEffect("table.monitoring.startup.polling.limit.ms", "tasks are configured once the first table "
+                    + "listing is done, retried with connection.attempts")
+            .withoutEffect("date.calendar.system", "dates and timestamps are read in the proleptic Gregorian "
+                    + "calendar (PROLEPTIC_GREGORIAN); they differ from LEGACY only before 1582-10-15")
+            .refusedUnless("jdbc.credentials.provider.class", CONFLUENT_DEFAULT_CREDENTIALS::equals, "a provider "
+                    + "class implements Confluent's credentials interface, which Sluice does not have. Remove the key "
+                    + "and put the credentials in connection.user and connection.password, through a Connect "
+                    + "ConfigProvider (${file:...}, ${env:...}, a vault provider) to keep them out of the config");
 
     /** Confluent's value of {@code timestamp.initial} meaning "start from the database's current time". */
     public static final long TIMESTAMP_INITIAL_CURRENT = -1L;
@@ -274,13 +279,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
                     CONNECTOR, 6, Width.MEDIUM, "Numeric mapping", NumericMapping.CHOICE)
             .define(NUMERIC_PRECISION_MAPPING, Type.BOOLEAN, false, Importance.LOW,
                     "Confluent's older key: true means numeric.mapping=precision_only when numeric.mapping is not "
-                            + "set.", CONNECTOR, 7, Width.SHORT, "Numeric precision mapping (deprecated)")
-            .define(CREDENTIALS_PROVIDER_CLASS, Type.STRING, null, Importance.LOW,
-                    "Confluent's credentials provider: only its default, " + CONFLUENT_DEFAULT_CREDENTIALS
-                            + " (connection.user and connection.password), is accepted. For secrets kept "
-                            + "elsewhere use a Connect ConfigProvider (${file:...}, ${env:...}, a vault provider) in "
-                            + "connection.user and connection.password.", DATABASE, 12, Width.LONG,
-                    "Credentials provider");
+                            + "set.", CONNECTOR, 7, Width.SHORT, "Numeric precision mapping (deprecated)");
 
     public JdbcSourceConfig(Map<?, ?> props) {
         this(props, true);
@@ -313,15 +312,9 @@ public final class JdbcSourceConfig extends AbstractConfig {
         return masked != null && !masked.value().isBlank() ? masked.value() : getString(QUERY);
     }
 
-    /** The keys of Confluent's connector in this config that change nothing here, each with the reason. */
-    public Map<String, String> confluentKeysWithoutEffect() {
-        Map<String, String> out = new TreeMap<>();
-        CONFLUENT_WITHOUT_EFFECT.forEach((key, why) -> {
-            if (originals().containsKey(key)) {
-                out.put(key, why);
-            }
-        });
-        return out;
+    /** Warnings for the keys of Confluent's connector in this config that change nothing here. */
+    public Map<String, String> confluentKeyWarnings() {
+        return CONFLUENT.warnings(originals());
     }
 
     /** The dialect dialect.name names, in our words: postgresql, mariadb, generic, or empty (from the URL). */
@@ -441,13 +434,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
             problems.add(new Problem(TIMESTAMP_COLUMN_NAME,
                     "mode '" + mode + "' needs the timestamp column(s): set timestamp.column.name"));
         }
-        String credentials = getString(CREDENTIALS_PROVIDER_CLASS);
-        if (credentials != null && !credentials.isBlank() && !credentials.trim().equals(CONFLUENT_DEFAULT_CREDENTIALS)) {
-            problems.add(new Problem(CREDENTIALS_PROVIDER_CLASS, credentials.trim() + " implements Confluent's "
-                    + "credentials interface, which Sluice does not have; remove the key and put the credentials in "
-                    + "connection.user and connection.password, through a ConfigProvider (${file:...}, ${env:...}, "
-                    + "a vault provider) to keep them out of the config"));
-        }
+        CONFLUENT.errors(originals()).forEach((key, message) -> problems.add(new Problem(key, message)));
         if (Database.mariaDbServesMySqlUrl(url())) {
             MySqlUrl.problems(url(), dbZone()).forEach(p -> problems.add(new Problem(CONNECTION_URL, p)));
         }

@@ -1,6 +1,7 @@
 package io.sluice.connect.jdbc;
 
 import io.sluice.connect.common.SluiceVersion;
+import io.sluice.connect.common.config.PeerKeys;
 import io.sluice.connect.jdbc.dialect.Dialect;
 import io.sluice.connect.jdbc.source.ChunkRange;
 import io.sluice.connect.jdbc.source.Position;
@@ -73,8 +74,7 @@ public final class JdbcSourceConnector extends SourceConnector {
         this.props = Map.copyOf(props);
         config = new JdbcSourceConfig(props);
         dialect = dialectOf(config);
-        config.confluentKeysWithoutEffect().forEach((key, why) ->
-                log.warn("{} (a key of Confluent's connector) has no effect in Sluice: {}", key, why));
+        config.confluentKeyWarnings().values().forEach(log::warn);
         if (Database.mariaDbServesMySqlUrl(config.url())) {
             List<String> ignored = MySqlUrl.toMariaDb(config.url(), config.dbZone()).ignored();
             log.info("connection.url is a MySQL Connector/J URL; the bundled MariaDB driver serves it{}",
@@ -326,7 +326,7 @@ public final class JdbcSourceConnector extends SourceConnector {
         }
         JdbcSourceConfig cfg = new JdbcSourceConfig(connectorConfigs, false);
         List<JdbcSourceConfig.Problem> problems = cfg.crossKeyProblems();
-        problems.forEach(p -> addError(values, p.key(), p.message()));
+        problems.forEach(p -> PeerKeys.addError(result, p.key(), p.message()));
         if (!problems.isEmpty()) {
             return result;
         }

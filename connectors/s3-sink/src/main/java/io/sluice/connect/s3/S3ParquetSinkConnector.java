@@ -1,6 +1,8 @@
 package io.sluice.connect.s3;
 
 import io.sluice.connect.common.SluiceVersion;
+import io.sluice.connect.common.config.PeerKeys;
+import io.sluice.connect.s3.storage.Credentials;
 import io.sluice.connect.s3.storage.S3Storage;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +12,16 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parquet objects on S3 (or an S3-compatible store) from Kafka topics, with Confluent-compatible time-based
  * partitioning, bounded memory and exactly-once output in every rotation mode.
  */
 public class S3ParquetSinkConnector extends SinkConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(S3ParquetSinkConnector.class);
 
     private Map<String, String> props;
 
@@ -28,6 +34,11 @@ public class S3ParquetSinkConnector extends SinkConnector {
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
         new S3SinkConfig(props);
+        Map<String, String> refused = S3SinkConfig.CONFLUENT.errors(props);
+        if (!refused.isEmpty()) {
+            throw new ConnectException(String.join("; ", refused.values()));
+        }
+        S3SinkConfig.CONFLUENT.warnings(props).values().forEach(log::warn);
     }
 
     @Override
@@ -58,10 +69,21 @@ public class S3ParquetSinkConnector extends SinkConnector {
             return result;
         }
         S3SinkConfig config = new S3SinkConfig(connectorConfigs);
+        Map<String, String> refused = S3SinkConfig.CONFLUENT.errors(connectorConfigs);
+        refused.forEach((key, message) -> PeerKeys.addError(result, key, message));
         try {
             config.partitioner();
         } catch (org.apache.kafka.common.config.ConfigException e) {
             error(result, S3SinkConfig.PARTITIONER_CLASS, e.getMessage());
+            return result;
+        }
+        try {
+            Credentials.of(config);
+        } catch (IllegalArgumentException e) {
+            error(result, S3SinkConfig.CREDENTIALS_PROVIDER, e.getMessage());
+            return result;
+        }
+        if (!refused.isEmpty()) {
             return result;
         }
         try (S3Storage storage = new S3Storage(config)) {

@@ -2,6 +2,7 @@ package io.sluice.connect.s3;
 
 import io.sluice.connect.common.config.Choice;
 import io.sluice.connect.common.config.ParsedBy;
+import io.sluice.connect.common.config.PeerKeys;
 import io.sluice.connect.s3.partition.DefaultPartitioner;
 import io.sluice.connect.s3.partition.FieldPartitioner;
 import io.sluice.connect.s3.partition.Partitioner;
@@ -70,6 +71,11 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
     public static final String ROTATE_SIZE_BYTES = "rotate.size.bytes";
     public static final String MEMORY_BUFFER_BYTES = "memory.buffer.max.bytes";
+    public static final String CREDENTIALS_PROVIDER = "s3.credentials.provider.class";
+    public static final String ENHANCED_AVRO = "enhanced.avro.schema.support";
+    public static final String REPORT_NULLS = "report.null.values.to.dlq";
+    /** Confluent's name for conditional writes; read when ours is not set. */
+    static final String CONFLUENT_CONDITIONAL_WRITES = "enable.conditional.writes";
 
     static final int MIN_PART_SIZE = 5 * 1024 * 1024;
     static final Choice CODECS = Choice.of("snappy", "zstd", "gzip", "lz4_raw", "lz4", "none", "uncompressed");
@@ -79,6 +85,67 @@ public final class S3SinkConfig extends AbstractConfig {
     static final Choice SSE = Choice.of("", "aes256", "aws:kms");
     static final Choice CHECKSUMS = Choice.of("when_required", "when_supported");
     static final List<String> METADATA = List.of("topic", "partition", "offset", "timestamp", "key", "headers");
+
+    /** Keys of Confluent's S3 sink that Sluice does not define: accepted with a WARN, or refused at validate. */
+    static final PeerKeys CONFLUENT = PeerKeys.of("Confluent's S3 sink")
+            .refusedUnless("store.kafka.keys", "false"::equalsIgnoreCase, "Sluice writes no key files beside the "
+                    + "data; add key to kafka.metadata.fields for a _kafka_key column in every row")
+            .refusedUnless("store.kafka.headers", "false"::equalsIgnoreCase, "Sluice writes no header files beside "
+                    + "the data; add headers to kafka.metadata.fields for a _kafka_headers column in every row")
+            .refusedUnless("s3.sse.customer.key", String::isEmpty, "encryption with customer-provided keys (SSE-C) "
+                    + "is not supported; use s3.ssea.name=aws:kms (with s3.sse.kms.key.id) or AES256")
+            .refusedUnless("hive.integration", "false"::equalsIgnoreCase, "there is no Hive metastore integration; "
+                    + "define the table over topics.dir with the partition columns of path.format")
+            .refusedUnless("directory.delim", "/"::equals, "object keys always separate directories with '/'")
+            .refusedUnless("file.delim", "+"::equals, "object names always read <topic>+<partition>+<offset>")
+            .refusedUnless("filename.offset.zero.pad.width", "10"::equals, "start offsets in object names are "
+                    + "always 10 digits wide, as with Confluent's default")
+            .refusedUnless("s3.schema.partition.affix.type", "NONE"::equalsIgnoreCase, "paths never carry the "
+                    + "schema name")
+            .refusedUnless("s3.wan.mode", "false"::equalsIgnoreCase, "S3 Transfer Acceleration is not supported; "
+                    + "store.url can name another endpoint")
+            .refusedUnless("s3.proxy.url", String::isEmpty, "HTTP proxies are not supported; let the worker reach "
+                    + "the store directly or through store.url")
+            .withoutEffect("s3.object.tagging", "objects are not tagged")
+            .withoutEffect("s3.object.tagging.key.value.pairs", "objects are not tagged")
+            .withoutEffect("s3.object.behavior.on.tagging.error", "objects are not tagged")
+            .withoutEffect("s3.send.digest", "uploads carry the checksums s3.request.checksum.calculation asks for")
+            .withoutEffect("s3.http.send.expect.continue", "the SDK's HTTP client decides")
+            .withoutEffect("s3.elastic.buffer.enable", "an open file buffers one upload part at a time, within "
+                    + "memory.buffer.max.bytes")
+            .withoutEffect("s3.elastic.buffer.init.capacity", "an open file buffers one upload part at a time, "
+                    + "within memory.buffer.max.bytes")
+            .withoutEffect("s3.compression.type", "Parquet pages are compressed with parquet.codec (in Confluent's "
+                    + "sink too this key only applies to JSON and byte-array files)")
+            .withoutEffect("s3.compression.level", "Parquet pages are compressed with parquet.codec")
+            .withoutEffect("partitioner.max.open.files", "open files are bounded by memory.buffer.max.bytes")
+            .withoutEffect("rotate.file.on.partition.change", "a record for another path always goes to that path's "
+                    + "own file")
+            .withoutEffect("max.write.duration.ms", "put() writes the records it is given and returns; uploads of "
+                    + "whole parts run beside it")
+            .withoutEffect("tombstone.encoded.partition", "tombstones written with behavior.on.null.values=write "
+                    + "go to the path the partitioner gives their record")
+            .withoutEffect("max.files.scan.limit", "the per-partition offset index replaces listing objects at "
+                    + "start")
+            .withoutEffect("retry.backoff.ms", "S3 requests are retried after s3.retry.backoff.ms; a partition that "
+                    + "failed is retried at the next put")
+            .withoutEffect("shutdown.timeout.ms", "a stopping task aborts its open uploads at once; their records "
+                    + "are read again from the committed offsets")
+            .withoutEffect("schema.cache.size", "converted schemas are cached per task, bounded")
+            .withoutEffect("connect.meta.data", "Parquet columns are the same; the Avro schema embedded in each "
+                    + "file carries no connect.* properties")
+            .withoutEffect("allow.optional.map.keys", "maps whose keys are not strings are written as key/value "
+                    + "lists, whatever the keys' optionality")
+            .withoutEffect("avro.codec", "it applies to Avro files; this sink writes Parquet")
+            .withoutEffect("json.decimal.format", "it applies to JSON files; this sink writes Parquet")
+            .withoutEffect("format.bytearray.extension", "it applies to byte-array files; this sink writes Parquet")
+            .withoutEffect("format.bytearray.separator", "it applies to byte-array files; this sink writes Parquet")
+            .withoutEffect("keys.format.class", "key files are not written (see store.kafka.keys)")
+            .withoutEffect("headers.format.class", "header files are not written (see store.kafka.headers)")
+            .withoutEffect("hive.metastore.uris", "there is no Hive metastore integration")
+            .withoutEffect("hive.conf.dir", "there is no Hive metastore integration")
+            .withoutEffect("hive.home", "there is no Hive metastore integration")
+            .withoutEffect("hive.database", "there is no Hive metastore integration");
 
     private static final String S3 = "S3";
     private static final String STORAGE = "Storage";
@@ -99,14 +166,21 @@ public final class S3SinkConfig extends AbstractConfig {
                 .define(STORE_URL, Type.STRING, "", ParsedBy.of(S3SinkConfig::parseUrl), Importance.MEDIUM,
                         "Endpoint of an S3-compatible store (MinIO, Ceph, R2, S3Proxy), e.g. http://minio:9000. "
                                 + "Empty: AWS's endpoint for the region.", S3, ++order, Width.LONG, "Store URL")
-                .define(PATH_STYLE, Type.BOOLEAN, false, Importance.LOW,
-                        "Address the bucket in the path (http://host/bucket/key) rather than the host name; most "
-                                + "S3-compatible stores need it.", S3, ++order, Width.SHORT, "Path-style access")
+                .define(PATH_STYLE, Type.BOOLEAN, true, Importance.LOW,
+                        "Address the bucket in the path (http://host/bucket/key) rather than the host name, as "
+                                + "Confluent's sink does by default; most S3-compatible stores need it. false: "
+                                + "virtual-hosted style (bucket.host).", S3, ++order, Width.SHORT, "Path-style access")
                 .define(ACCESS_KEY_ID, Type.STRING, "", Importance.HIGH,
                         "Static access key id. Empty: the AWS default credentials chain (environment, profile, "
                                 + "web identity, instance role).", S3, ++order, Width.MEDIUM, "Access key id")
                 .define(SECRET_ACCESS_KEY, Type.PASSWORD, "", Importance.HIGH,
                         "Secret of the static access key.", S3, ++order, Width.MEDIUM, "Secret access key")
+                .define(CREDENTIALS_PROVIDER, Type.STRING, "", Importance.LOW,
+                        "AWS SDK v2 credentials provider class (software.amazon.awssdk.auth.credentials.*, or your "
+                                + "own in the plugin directory), used when aws.access.key.id is empty; built with its "
+                                + "static create() or no-argument constructor, and configured with the "
+                                + "s3.credentials.provider.* keys if it is Kafka-Configurable. Empty: the default "
+                                + "chain.", S3, ++order, Width.LONG, "Credentials provider")
                 .define(SSE_ALGORITHM, Type.STRING, "", SSE, Importance.LOW,
                         "Server-side encryption: AES256 (SSE-S3) or aws:kms (SSE-KMS). Empty: the bucket's default.",
                         S3, ++order, Width.SHORT, "Server-side encryption", SSE)
@@ -176,6 +250,14 @@ public final class S3SinkConfig extends AbstractConfig {
                                 + "(counted in the skipped-records metric), or write a row whose value fields are "
                                 + "null (with kafka.metadata.fields including key, for lakehouse deletes).",
                         FORMAT, ++order, Width.SHORT, "Null values", NULL_BEHAVIOR)
+                .define(REPORT_NULLS, Type.BOOLEAN, true, Importance.LOW,
+                        "With behavior.on.null.values=ignore: also send each ignored tombstone to the worker's "
+                                + "dead-letter queue when errors.tolerance=all (Confluent's default).", FORMAT, ++order,
+                        Width.SHORT, "Report ignored null values")
+                .define(ENHANCED_AVRO, Type.BOOLEAN, true, Importance.LOW,
+                        "Keep the enums of Confluent's Avro converter as Parquet ENUM columns; false writes them "
+                                + "as plain strings, as Confluent's sink does with this key off.", FORMAT, ++order,
+                        Width.SHORT, "Enhanced Avro schema support")
                 .define(METADATA_FIELDS, Type.LIST, "", ParsedBy.of(S3SinkConfig::parseMetadataField),
                         Importance.LOW, "Ours. Kafka metadata written as extra columns _kafka_<name> for "
                                 + "de-duplication downstream: any of topic, partition, offset, timestamp, key, "
@@ -295,7 +377,30 @@ public final class S3SinkConfig extends AbstractConfig {
     }
 
     public boolean conditionalWrites() {
+        if (!originals().containsKey(CONDITIONAL_WRITES) && originals().containsKey(CONFLUENT_CONDITIONAL_WRITES)) {
+            return Boolean.parseBoolean(String.valueOf(originals().get(CONFLUENT_CONDITIONAL_WRITES)).trim());
+        }
         return getBoolean(CONDITIONAL_WRITES);
+    }
+
+    /** The credentials provider class named by s3.credentials.provider.class, or empty for the default chain. */
+    public String credentialsProvider() {
+        return getString(CREDENTIALS_PROVIDER).trim();
+    }
+
+    /** Settings of a Configurable credentials provider: the s3.credentials.provider.* keys but the class. */
+    public Map<String, Object> credentialsProviderSettings() {
+        Map<String, Object> out = new java.util.HashMap<>(originalsWithPrefix("s3.credentials.provider."));
+        out.remove("class");
+        return out;
+    }
+
+    public boolean reportIgnoredNulls() {
+        return getBoolean(REPORT_NULLS);
+    }
+
+    public boolean enhancedAvro() {
+        return getBoolean(ENHANCED_AVRO);
     }
 
     public String topicsDir() {

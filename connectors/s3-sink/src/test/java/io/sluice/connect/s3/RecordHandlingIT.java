@@ -163,8 +163,16 @@ class RecordHandlingIT {
 
         Map<String, String> ignore = props("tombstones-ignore");
         ignore.put("behavior.on.null.values", "ignore");
-        write(ignore, records);
+        RecordingContext ignored = write(ignore, records);
         assertThat(rowsOf("tombstones-ignore")).extracting(r -> r.get("_kafka_offset")).containsExactly(0L, 2L);
+        // report.null.values.to.dlq (Confluent's default true): the ignored tombstone also goes to the DLQ
+        assertThat(ignored.errant).extracting(SinkRecord::kafkaOffset).containsExactly(1L);
+        Map<String, String> silently = props("tombstones-ignore-unreported");
+        silently.put("behavior.on.null.values", "ignore");
+        silently.put("report.null.values.to.dlq", "false");
+        assertThat(write(silently, records).errant).isEmpty();
+        assertThat(rowsOf("tombstones-ignore-unreported")).extracting(r -> r.get("_kafka_offset"))
+                .containsExactly(0L, 2L);
 
         Map<String, String> keep = props("tombstones-write");
         keep.put("behavior.on.null.values", "write");

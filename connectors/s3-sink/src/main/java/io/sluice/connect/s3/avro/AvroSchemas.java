@@ -46,13 +46,20 @@ public final class AvroSchemas {
     private static final String ROOT = "ConnectRecord";
 
     private final Set<String> usedNames = new HashSet<>();
+    private final boolean enums;
 
-    private AvroSchemas() {
+    private AvroSchemas(boolean enums) {
+        this.enums = enums;
     }
 
     /** The Avro schema of a record value (or key) whose Connect schema is {@code schema}. */
     public static Schema toAvro(org.apache.kafka.connect.data.Schema schema) {
-        return new AvroSchemas().convert(schema, ROOT);
+        return toAvro(schema, true);
+    }
+
+    /** As {@link #toAvro(org.apache.kafka.connect.data.Schema)}; {@code enums} false keeps enums plain strings. */
+    public static Schema toAvro(org.apache.kafka.connect.data.Schema schema, boolean enums) {
+        return new AvroSchemas(enums).convert(schema, ROOT);
     }
 
     private Schema convert(org.apache.kafka.connect.data.Schema schema, String path) {
@@ -98,7 +105,7 @@ public final class AvroSchemas {
             case FLOAT32 -> Schema.create(Schema.Type.FLOAT);
             case FLOAT64 -> Schema.create(Schema.Type.DOUBLE);
             case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
-            case STRING -> schema.parameters() != null && schema.parameters().containsKey(ENUM)
+            case STRING -> enums && schema.parameters() != null && schema.parameters().containsKey(ENUM)
                     ? enumeration(schema, path) : Schema.create(Schema.Type.STRING);
             case BYTES -> Schema.create(Schema.Type.BYTES);
             case ARRAY -> Schema.createArray(convert(schema.valueSchema(), path + "_item"));

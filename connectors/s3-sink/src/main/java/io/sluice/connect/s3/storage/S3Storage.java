@@ -8,10 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -70,8 +67,10 @@ public final class S3Storage implements AutoCloseable {
                 return t;
             });
     private final AtomicLong attempts = new AtomicLong();
+    private final AwsCredentialsProvider credentials;
 
     public S3Storage(S3SinkConfig config) {
+        this.credentials = Credentials.of(config);
         this.bucket = config.bucket();
         this.sse = config.sseAlgorithm();
         this.kmsKeyId = config.sseKmsKeyId();
@@ -88,7 +87,7 @@ public final class S3Storage implements AutoCloseable {
         var builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .forcePathStyle(config.pathStyle())
-                .credentialsProvider(credentials(config))
+                .credentialsProvider(credentials)
                 .requestChecksumCalculation(config.checksumWhenSupported()
                         ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -99,13 +98,6 @@ public final class S3Storage implements AutoCloseable {
         this.client = builder.build();
     }
 
-    private static AwsCredentialsProvider credentials(S3SinkConfig config) {
-        if (config.accessKeyId().isEmpty()) {
-            return DefaultCredentialsProvider.builder().build();
-        }
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKeyId(),
-                config.secretAccessKey().value()));
-    }
 
     /** Counts requests and their attempts: the difference is the number of retries. */
     private final class Counter implements ExecutionInterceptor {
@@ -279,5 +271,12 @@ public final class S3Storage implements AutoCloseable {
     public void close() {
         uploader.shutdownNow();
         client.close();
+        if (credentials instanceof AutoCloseable closeable) { // a role session's refresh thread and STS client
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // nothing left to release
+            }
+        }
     }
 }

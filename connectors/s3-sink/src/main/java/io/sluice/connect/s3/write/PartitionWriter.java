@@ -162,7 +162,7 @@ final class PartitionWriter {
                 throw new ConnectException("Record " + tp + "@" + offset + " has a null value (a tombstone). Set "
                         + "behavior.on.null.values to ignore or write to accept tombstones.");
             }
-            ctx.metrics().recordsSkipped.incrementAndGet();
+            ctx.ignoredNull(record);
             return;
         }
         String path = ctx.partitioner().path(record);

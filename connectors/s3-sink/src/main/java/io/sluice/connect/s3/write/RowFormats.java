@@ -25,11 +25,14 @@ final class RowFormats {
             return size() > CACHE_SIZE;
         }
     };
+    /** Confluent's enums as Avro enums (enhanced.avro.schema.support), else as strings. */
+    private final boolean enums;
     private Schema lastSchema;
     private OpenFile.RowFormat lastFormat;
 
-    RowFormats(List<String> metadata) {
+    RowFormats(List<String> metadata, boolean enums) {
         this.metadata = List.copyOf(metadata);
+        this.enums = enums;
     }
 
     OpenFile.RowFormat of(Schema schema) {
@@ -38,7 +41,7 @@ final class RowFormats {
         }
         OpenFile.RowFormat format = cache.computeIfAbsent(schema, s -> {
             AvroSchemas.requireStruct(s);
-            org.apache.avro.Schema row = AvroSchemas.withMetadata(AvroSchemas.toAvro(s), metadata);
+            org.apache.avro.Schema row = AvroSchemas.withMetadata(AvroSchemas.toAvro(s, enums), metadata);
             return new OpenFile.RowFormat(row, AvroValues.compile(s, row), s.fields().size());
         });
         lastSchema = schema;

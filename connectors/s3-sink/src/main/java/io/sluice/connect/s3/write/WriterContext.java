@@ -31,6 +31,7 @@ final class WriterContext {
     private final int flushSize;
     private final long rotateIntervalMs;
     private final long rotateSizeBytes;
+    private final boolean reportIgnoredNulls;
     private final java.util.Queue<Runnable> requests = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.List<java.util.concurrent.Future<Void>> reports = new java.util.ArrayList<>();
 
@@ -39,7 +40,7 @@ final class WriterContext {
         this.task = task;
         this.partitioner = config.partitioner();
         this.extractor = config.timestampExtractor();
-        this.formats = new RowFormats(config.metadataFields());
+        this.formats = new RowFormats(config.metadataFields(), config.enhancedAvro());
         this.metrics = metrics;
         this.settings = new ParquetFiles.Settings(config.codec(), config.blockSize(), config.pageSize(),
                 config.dictionary());
@@ -47,6 +48,7 @@ final class WriterContext {
         this.topicsDir = config.topicsDir();
         this.compatibility = config.schemaCompatibility();
         this.nulls = config.nullValues();
+        this.reportIgnoredNulls = config.reportIgnoredNulls();
         this.partSize = config.partSize();
         this.flushSize = config.flushSize();
         this.rotateIntervalMs = config.rotateIntervalMs();
@@ -177,6 +179,20 @@ final class WriterContext {
         }
         reports.add(reporter.report(record, e));
         metrics.recordsReported.incrementAndGet();
+    }
+
+    /**
+     * A tombstone dropped under behavior.on.null.values=ignore: counted as skipped, and also sent to the dead-letter
+     * queue when report.null.values.to.dlq is on and the worker has one (errors.tolerance=all), as Confluent's sink does.
+     */
+    void ignoredNull(SinkRecord record) {
+        ErrantRecordReporter reporter = reportIgnoredNulls ? errantReporter() : null;
+        if (reporter != null) {
+            reports.add(reporter.report(record, new org.apache.kafka.connect.errors.DataException(
+                    "Null value ignored (behavior.on.null.values=ignore, report.null.values.to.dlq=true)")));
+            metrics.recordsReported.incrementAndGet();
+        }
+        metrics.recordsSkipped.incrementAndGet();
     }
 
     private ErrantRecordReporter errantReporter() {
