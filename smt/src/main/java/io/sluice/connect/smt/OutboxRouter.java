@@ -2,6 +2,7 @@ package io.sluice.connect.smt;
 
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.config.Choice;
+import io.sluice.connect.common.config.PeerKeys;
 import io.sluice.connect.smt.dlq.DeadLetters;
 import io.sluice.connect.smt.dlq.Violation;
 import io.sluice.connect.smt.outbox.OutboxEvents;
@@ -17,6 +18,8 @@ import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.transforms.Transformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns outbox-table rows into events on per-aggregate topics: topic from the routing column, key from the aggregate
@@ -25,6 +28,8 @@ import org.apache.kafka.connect.transforms.Transformation;
  * a JDBC source polls from the outbox table, which Debezium's router passes through unrouted.
  */
 public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRouter.class);
 
     public static final String OVERVIEW_DOC = "Route transactional-outbox rows (plain rows or Debezium change events) "
             + "to per-aggregate topics, keyed by aggregate id, with the payload as value.";
@@ -39,6 +44,9 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
     public static final String FIELDS_ADDITIONAL_ERROR_ON_MISSING = "table.fields.additional.error.on.missing";
     public static final String EXPAND_JSON_PAYLOAD = "table.expand.json.payload";
     public static final String JSON_PAYLOAD_NULL_BEHAVIOR = "table.json.payload.null.behavior";
+    public static final String JSON_PAYLOAD_EMPTY_ARRAY_BEHAVIOR = "table.json.payload.empty.array.behavior";
+    /** Debezium 3's name for what table.fields.additional.error.on.missing says: error or ignore. */
+    public static final String FIELD_ADDITIONAL_MISSING = "table.field.additional.missing";
     public static final String OP_INVALID_BEHAVIOR = "table.op.invalid.behavior";
     public static final String OP_DELETE_BEHAVIOR = "table.op.delete.behavior";
     public static final String ROUTE_BY_FIELD = "route.by.field";
@@ -55,6 +63,14 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
     private static final String EVENTS = "Event metadata";
     private static final String ERRORS = "Errors";
     private static final Choice NULL_BEHAVIORS = Choice.of("ignore", "optional_bytes");
+    private static final Choice EMPTY_ARRAY_BEHAVIORS = Choice.of("ignore", "optional_string");
+    private static final Choice MISSING_BEHAVIORS = Choice.of("error", "ignore");
+
+    /** Debezium's keys that change nothing here. */
+    static final PeerKeys DEBEZIUM = PeerKeys.of("Debezium's outbox EventRouter")
+            .withoutEffect("tracing.span.context.field", "there is no OpenTelemetry tracing")
+            .withoutEffect("tracing.operation.name", "there is no OpenTelemetry tracing")
+            .withoutEffect("tracing.with.context.field.only", "there is no OpenTelemetry tracing");
     private static final Choice OP_BEHAVIORS = Choice.of("warn", "error", "fatal");
     private static final Choice DELETE_BEHAVIORS = Choice.of("drop", "tombstone");
     private static final Choice INVALID_BEHAVIORS = Choice.of("fail", "route");
@@ -83,18 +99,26 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
                     TABLE, 8, Width.SHORT, "Error on missing additional field")
             .define(EXPAND_JSON_PAYLOAD, Type.BOOLEAN, false, Importance.MEDIUM,
                     "Expand a JSON string payload into a Struct with an inferred schema; a payload that is not a JSON "
-                            + "object or array stays a string.", TABLE, 9, Width.SHORT, "Expand JSON payload")
+                            + "object or array stays a string.", TABLE, 10, Width.SHORT, "Expand JSON payload")
             .define(JSON_PAYLOAD_NULL_BEHAVIOR, Type.STRING, "ignore", NULL_BEHAVIORS, Importance.LOW,
                     "JSON fields that are only ever null: ignore (leave them out) or optional_bytes.",
-                    TABLE, 10, Width.SHORT, "JSON null behavior", NULL_BEHAVIORS)
+                    TABLE, 11, Width.SHORT, "JSON null behavior", NULL_BEHAVIORS)
+            .define(JSON_PAYLOAD_EMPTY_ARRAY_BEHAVIOR, Type.STRING, "ignore", EMPTY_ARRAY_BEHAVIORS, Importance.LOW,
+                    "JSON arrays that are only ever empty: ignore (leave them out, Debezium's default) or "
+                            + "optional_string (arrays of optional strings).", TABLE, 12, Width.SHORT,
+                    "JSON empty array behavior", EMPTY_ARRAY_BEHAVIORS)
+            .define(FIELD_ADDITIONAL_MISSING, Type.STRING, null, MISSING_BEHAVIORS, Importance.LOW,
+                    "Debezium 3's key for a row without an additional column: error (bad input) or ignore (routed "
+                            + "without it); when set it wins over table.fields.additional.error.on.missing.", TABLE,
+                    9, Width.SHORT, "Missing additional field", MISSING_BEHAVIORS)
             .define(OP_INVALID_BEHAVIOR, Type.STRING, "warn", OP_BEHAVIORS, Importance.LOW,
                     "An update ('u') of an outbox row: warn or error (log and drop it), or fatal (fail the task). "
-                            + "Deletes follow table.op.delete.behavior; tombstones are dropped.", TABLE, 11, Width.SHORT,
+                            + "Deletes follow table.op.delete.behavior; tombstones are dropped.", TABLE, 13, Width.SHORT,
                     "Invalid op behavior", OP_BEHAVIORS)
             .define(OP_DELETE_BEHAVIOR, Type.STRING, "drop", DELETE_BEHAVIORS, Importance.LOW,
                     "A delete ('d') of an outbox row: drop it (as Debezium does), or emit a tombstone keyed by the "
                             + "aggregate id of 'before' on the routed topic, for compacted topics (needs the routing and "
-                            + "key columns in 'before': REPLICA IDENTITY FULL on PostgreSQL).", TABLE, 12, Width.SHORT,
+                            + "key columns in 'before': REPLICA IDENTITY FULL on PostgreSQL).", TABLE, 14, Width.SHORT,
                     "Delete behavior", DELETE_BEHAVIORS)
             .define(ROUTE_BY_FIELD, Type.STRING, "aggregatetype", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Column whose value names the topic.", ROUTER, 1, Width.MEDIUM, "Route by column")
@@ -130,8 +154,11 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
             events = new OutboxEvents<>(new OutboxEvents.Settings(
                     c.getString(FIELD_EVENT_ID), c.getString(FIELD_EVENT_KEY), c.getString(FIELD_EVENT_TYPE),
                     c.getString(FIELD_EVENT_PAYLOAD), c.getString(FIELD_EVENT_TIMESTAMP), c.getString(FIELD_EVENT_SCHEMA_VERSION),
-                    ParsedPlacement.parseAll(c.getList(FIELDS_ADDITIONAL_PLACEMENT)), c.getBoolean(FIELDS_ADDITIONAL_ERROR_ON_MISSING),
-                    c.getBoolean(EXPAND_JSON_PAYLOAD), Choice.normalize(c.getString(JSON_PAYLOAD_NULL_BEHAVIOR)),
+                    ParsedPlacement.parseAll(c.getList(FIELDS_ADDITIONAL_PLACEMENT)), errorOnMissing(c),
+                    c.getBoolean(EXPAND_JSON_PAYLOAD) ? new OutboxEvents.JsonExpansion(
+                            Choice.normalize(c.getString(JSON_PAYLOAD_NULL_BEHAVIOR)).equals("optional_bytes"),
+                            Choice.normalize(c.getString(JSON_PAYLOAD_EMPTY_ARRAY_BEHAVIOR)).equals("optional_string"))
+                            : null,
                     Choice.normalize(c.getString(OP_INVALID_BEHAVIOR)), Choice.normalize(c.getString(OP_DELETE_BEHAVIOR)),
                     c.getString(ROUTE_BY_FIELD),
                     c.getString(ROUTE_TOPIC_REGEX), c.getString(ROUTE_TOPIC_REPLACEMENT),
@@ -140,8 +167,15 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+        DEBEZIUM.warnings(configs).values().forEach(log::warn);
         boolean route = Choice.normalize(c.getString(INVALID_BEHAVIOR)).equals("route");
         invalid = route ? new DeadLetters<>(DeadLetters.Mode.ROUTE, c.getString(INVALID_TOPIC), true, 4096, null, 0) : null;
+    }
+
+    private static boolean errorOnMissing(AbstractConfig c) {
+        String debezium3 = c.getString(FIELD_ADDITIONAL_MISSING);
+        return debezium3 != null ? Choice.normalize(debezium3).equals("error")
+                : c.getBoolean(FIELDS_ADDITIONAL_ERROR_ON_MISSING);
     }
 
     @Override

@@ -141,7 +141,7 @@ class OutboxRouterTest {
         Schema item = s.field("groups").schema().valueSchema().valueSchema();
         assertThat(item.fields()).extracting(f -> f.name()).containsExactly("sku", "qty", "note");
         assertThat(s.field("customer").schema().field("vip")).as("null-only fields are ignored by default").isNull();
-        assertThat(s.field("tags").schema().valueSchema()).isEqualTo(Schema.OPTIONAL_STRING_SCHEMA);
+        assertThat(s.field("tags")).as("only-empty arrays are left out by default, as Debezium does").isNull();
         List<?> groups = v.getArray("groups");
         assertThat((List<?>) groups.get(0)).isEmpty();
         assertThat(((Struct) ((List<?>) groups.get(1)).get(0)).getInt64("qty")).isEqualTo(2L);
@@ -160,6 +160,11 @@ class OutboxRouterTest {
         router("table.expand.json.payload", "true", "table.json.payload.null.behavior", "optional_bytes");
         Schema withNull = router.apply(source(ROW, row("{\"vip\":null}"))).valueSchema();
         assertThat(withNull.field("vip").schema()).isEqualTo(Schema.OPTIONAL_BYTES_SCHEMA);
+
+        router("table.expand.json.payload", "true", "table.json.payload.empty.array.behavior", "optional_string");
+        SourceRecord withEmpty = router.apply(source(ROW, row("{\"tags\":[],\"n\":1}")));
+        assertThat(withEmpty.valueSchema().field("tags").schema().valueSchema()).isEqualTo(Schema.OPTIONAL_STRING_SCHEMA);
+        assertThat(((Struct) withEmpty.value()).getArray("tags")).isEmpty();
     }
 
     @Test
@@ -179,6 +184,12 @@ class OutboxRouterTest {
                 .hasMessageContaining("'missing'");
         router("table.fields.additional.placement", "missing:header", "table.fields.additional.error.on.missing", "false");
         assertThat(router.apply(source(ROW, row("p"))).topic()).isEqualTo("outbox.event.Order");
+        // Debezium 3's key for the same, which wins when set
+        router("table.fields.additional.placement", "missing:header", "table.field.additional.missing", "ignore");
+        assertThat(router.apply(source(ROW, row("p"))).topic()).isEqualTo("outbox.event.Order");
+        router("table.fields.additional.placement", "missing:header", "table.field.additional.missing", "error",
+                "table.fields.additional.error.on.missing", "false");
+        assertThatThrownBy(() -> router.apply(source(ROW, row("p")))).hasMessageContaining("'missing'");
     }
 
     @Test

@@ -23,27 +23,19 @@ import org.apache.kafka.connect.data.Struct;
  */
 final class JsonExpander {
 
-    /** What JSON nulls become when nothing else is known about a field. */
-    enum NullBehavior {
-        /** Leave such fields out of the schema. */
-        IGNORE,
-        /** Keep them, as optional bytes (Debezium's optional_bytes). */
-        OPTIONAL_BYTES
-    }
-
     /** An expanded payload. */
     record Expanded(Schema schema, Object value) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final NullBehavior nulls;
+    private final OutboxEvents.JsonExpansion options;
     private final Cache<String, Schema> schemas = new SynchronizedCache<>(new LRUCache<>(256));
     /** The schema of the last payload: most payloads of a stream fit it. */
     private volatile Schema last;
 
-    JsonExpander(NullBehavior nulls) {
-        this.nulls = nulls;
+    JsonExpander(OutboxEvents.JsonExpansion options) {
+        this.options = options;
     }
 
     /** The payload as a Struct (or array), or null when it is not a JSON object or array. */
@@ -66,7 +58,7 @@ final class JsonExpander {
             String signature = shape.signature();
             schema = schemas.get(signature);
             if (schema == null) {
-                schema = shape.schema(nulls, true);
+                schema = shape.schema(options, true);
                 schemas.put(signature, schema);
             }
             last = schema;
@@ -236,21 +228,24 @@ final class JsonExpander {
         }
 
         /** The Connect schema; every field is optional, since JSON may leave any of them out. Null if ignored. */
-        Schema schema(NullBehavior nulls, boolean root) {
+        Schema schema(OutboxEvents.JsonExpansion options, boolean root) {
             SchemaBuilder b;
             switch (kind) {
                 case OBJECT:
                     b = SchemaBuilder.struct();
                     fields.forEach((name, shape) -> {
-                        Schema fs = shape.schema(nulls, false);
+                        Schema fs = shape.schema(options, false);
                         if (fs != null) {
                             b.field(name, fs);
                         }
                     });
                     break;
                 case ARRAY: {
-                    Schema e = element.kind == Kind.UNKNOWN || element.kind == Kind.NULL
-                            ? Schema.OPTIONAL_STRING_SCHEMA : element.schema(nulls, false);
+                    boolean unknown = element.kind == Kind.UNKNOWN || element.kind == Kind.NULL;
+                    if (unknown && !root && !options.keepEmptyArrays()) {
+                        return null; // only ever empty: left out, as Debezium's empty.array.behavior=ignore
+                    }
+                    Schema e = unknown ? Schema.OPTIONAL_STRING_SCHEMA : element.schema(options, false);
                     b = SchemaBuilder.array(e == null ? Schema.OPTIONAL_STRING_SCHEMA : e);
                     break;
                 }
@@ -263,7 +258,7 @@ final class JsonExpander {
                 case TEXT:
                     return Schema.OPTIONAL_STRING_SCHEMA;
                 default:
-                    return nulls == NullBehavior.OPTIONAL_BYTES ? Schema.OPTIONAL_BYTES_SCHEMA : null;
+                    return options.keepNulls() ? Schema.OPTIONAL_BYTES_SCHEMA : null;
             }
             return root ? b.build() : b.optional().build();
         }

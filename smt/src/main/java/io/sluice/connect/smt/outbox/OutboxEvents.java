@@ -33,10 +33,18 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
     /** The router's settings, validated by its ConfigDef. */
     public record Settings(String idColumn, String keyColumn, String typeColumn, String payloadColumn, String timestampColumn,
                            String schemaVersionColumn, List<ParsedPlacement> additional, boolean errorOnMissing,
-                           boolean expandJson, String jsonNullBehavior, String opInvalidBehavior, String opDeleteBehavior,
+                           JsonExpansion expandJson, String opInvalidBehavior, String opDeleteBehavior,
                            String routeByColumn,
                            String topicRegex, String topicReplacement, boolean tombstoneOnEmptyPayload,
                            boolean cloudEvents, String cloudEventsSource) {
+    }
+
+    /**
+     * How JSON payloads are expanded into structs (Debezium's table.expand.json.payload with its two behaviors):
+     * fields only ever null, and empty arrays, are left out of the inferred schema, or kept as optional bytes and as
+     * arrays of optional strings.
+     */
+    public record JsonExpansion(boolean keepNulls, boolean keepEmptyArrays) {
     }
 
     /** A row that cannot become an event; the column at fault and why, without the row's content. */
@@ -68,8 +76,7 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("route.topic.regex is not a valid regular expression: " + e.getDescription());
         }
-        this.expander = settings.expandJson()
-                ? new JsonExpander(JsonExpander.NullBehavior.valueOf(settings.jsonNullBehavior().toUpperCase(Locale.ROOT))) : null;
+        this.expander = settings.expandJson() != null ? new JsonExpander(settings.expandJson()) : null;
     }
 
     /**
