@@ -103,9 +103,10 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
             .define(JSON_PAYLOAD_NULL_BEHAVIOR, Type.STRING, "ignore", NULL_BEHAVIORS, Importance.LOW,
                     "JSON fields that are only ever null: ignore (leave them out) or optional_bytes.",
                     TABLE, 11, Width.SHORT, "JSON null behavior", NULL_BEHAVIORS)
-            .define(JSON_PAYLOAD_EMPTY_ARRAY_BEHAVIOR, Type.STRING, "ignore", EMPTY_ARRAY_BEHAVIORS, Importance.LOW,
-                    "JSON arrays that are only ever empty: ignore (leave them out, Debezium's default) or "
-                            + "optional_string (arrays of optional strings).", TABLE, 12, Width.SHORT,
+            .define(JSON_PAYLOAD_EMPTY_ARRAY_BEHAVIOR, Type.STRING, "optional_string", EMPTY_ARRAY_BEHAVIORS,
+                    Importance.LOW, "JSON arrays that are only ever empty: optional_string (kept, as arrays of optional "
+                            + "strings, so an event keeps its fields whether or not a list is empty) or ignore (left "
+                            + "out of the schema and the value, Debezium's default).", TABLE, 12, Width.SHORT,
                     "JSON empty array behavior", EMPTY_ARRAY_BEHAVIORS)
             .define(FIELD_ADDITIONAL_MISSING, Type.STRING, null, MISSING_BEHAVIORS, Importance.LOW,
                     "Debezium 3's key for a row without an additional column: error (bad input) or ignore (routed "
