@@ -58,6 +58,24 @@ public final class Bundle {
         return pluginPath;
     }
 
+    private static Path kafka39PluginPath;
+
+    /**
+     * The bundle as a Kafka 3.9 worker gets it: unpacked, with the compatibility jar built beside the zip copied into
+     * its lib/, as the install guide says.
+     */
+    public static synchronized Path pluginPathForKafka39() {
+        if (kafka39PluginPath == null) {
+            try {
+                kafka39PluginPath = PluginDirectory.unpackFor(ZIP, ZIP.getParent().resolve("plugin-path-kafka39"),
+                        System.getProperty("sluice.kafka.oldest.version"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return kafka39PluginPath;
+    }
+
     /** The unpacked bundle directory. */
     static Path dir() {
         return pluginPath().resolve(NAME);

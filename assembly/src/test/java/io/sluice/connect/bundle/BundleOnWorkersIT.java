@@ -34,9 +34,9 @@ abstract class BundleOnWorkersIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    static ConnectClusterExtension clusterOn(String kafkaVersion) {
+    static ConnectClusterExtension clusterOn(String kafkaVersion, java.nio.file.Path pluginPath) {
         return new ConnectClusterExtension(b -> b.kafkaVersion(kafkaVersion).workers(2).jmx()
-                .pluginPath(Bundle.pluginPath())
+                .pluginPath(pluginPath)
                 .workerProperty("plugin.discovery", "service_load")
                 .workerProperty("rest.extension.classes", "io.sluice.connect.sizing.SizingRestExtension"));
     }
@@ -161,10 +161,8 @@ abstract class BundleOnWorkersIT {
 
     // --- PiiMask
 
-    /** Plugin metrics (KIP-877) arrived in Kafka 4.1. */
     private boolean supportsPluginMetrics() {
-        String[] v = cluster().kafkaVersion().split("\\.");
-        return Integer.parseInt(v[0]) > 4 || (Integer.parseInt(v[0]) == 4 && Integer.parseInt(v[1]) >= 1);
+        return io.sluice.connect.testkit.PluginDirectory.hasPluginMetrics(cluster().kafkaVersion());
     }
 
     /** A metric summed over the plugin MBeans of every worker. */

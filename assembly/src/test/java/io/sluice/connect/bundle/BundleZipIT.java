@@ -127,6 +127,29 @@ class BundleZipIT {
         assertThat(conflicts).isEmpty();
     }
 
+    /**
+     * Not one class of Kafka's own packages in lib/: a bundle put on a worker's class path (it happens) must not
+     * shadow the worker's interfaces. Kafka 3.9 workers get the two plugin-metrics interfaces from the separate
+     * compatibility jar, which holds those and nothing else.
+     */
+    @Test
+    void noJarInLibHoldsKafkasPackagesAndTheKafka39JarHoldsOnlyTheTwoInterfaces() throws IOException {
+        List<String> kafkaClasses = new ArrayList<>();
+        for (Path jar : Bundle.libJars()) {
+            try (JarFile jf = new JarFile(jar.toFile())) {
+                jf.stream().map(JarEntry::getName).filter(n -> n.startsWith("org/apache/kafka/"))
+                        .forEach(n -> kafkaClasses.add(jar.getFileName() + "!/" + n));
+            }
+        }
+        assertThat(kafkaClasses).isEmpty();
+        Path compat = Path.of(System.getProperty("sluice.kafka39.compat.jar"));
+        try (JarFile jf = new JarFile(compat.toFile())) {
+            assertThat(jf.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class"))).containsExactlyInAnyOrder(
+                    "org/apache/kafka/common/metrics/Monitorable.class",
+                    "org/apache/kafka/common/metrics/PluginMetrics.class");
+        }
+    }
+
     @Test
     void everyPluginClassIsInItsServiceManifestAndReportsTheBundleVersion() throws Exception {
         Map<String, Set<String>> manifests = Bundle.serviceEntries();

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KafkaLatestBundleIT extends BundleOnWorkersIT {
 
     @RegisterExtension
-    static final ConnectClusterExtension CLUSTER = clusterOn(System.getProperty("sluice.kafka.version"));
+    static final ConnectClusterExtension CLUSTER = clusterOn(System.getProperty("sluice.kafka.version"),
+            Bundle.pluginPath());
 
     @Override
     ConnectCluster cluster() {

@@ -59,7 +59,8 @@ final class LocalStack implements AutoCloseable {
         s3.createBucket(BUCKET);
         console.step("S3 server", s3.url() + " (S3Proxy, bucket " + BUCKET + ", access key " + S3Server.ACCESS_KEY
                 + ")");
-        Path pluginPath = PluginDirectory.unpack(options.zip(), options.work().resolve("plugins"));
+        Path pluginPath = PluginDirectory.unpackFor(options.zip(), options.work().resolve("plugins"),
+                options.kafkaVersion());
         console.step("Kafka", "starting a KRaft broker and a Connect worker of Kafka " + options.kafkaVersion()
                 + " with plugin.path=" + pluginPath.toAbsolutePath());
         ConnectCluster.Builder builder = ConnectCluster.builder().name("quickstart")

@@ -18,6 +18,35 @@ public final class PluginDirectory {
     }
 
     /**
+     * As {@link #unpack}, installed as the guide says for a worker of {@code kafkaVersion}: before Kafka 4.1 the
+     * compatibility jar built beside the zip ({@code sluice-kafka39-compat-*.jar}) goes into the bundle's lib/.
+     */
+    public static Path unpackFor(Path zip, Path dir, String kafkaVersion) throws IOException {
+        Path root = unpack(zip, dir);
+        if (!hasPluginMetrics(kafkaVersion)) {
+            Path compat;
+            try (Stream<Path> beside = Files.list(zip.toAbsolutePath().getParent())) {
+                compat = beside.filter(p -> p.getFileName().toString().matches("sluice-kafka39-compat-.*\\.jar"))
+                        .findFirst().orElseThrow(() -> new IOException("No sluice-kafka39-compat-*.jar beside " + zip
+                                + ": Kafka " + kafkaVersion + " workers need it (the build writes it next to the zip)"));
+            }
+            try (Stream<Path> bundles = Files.list(root)) {
+                for (Path lib : bundles.map(b -> b.resolve("lib")).filter(Files::isDirectory).toList()) {
+                    Files.copy(compat, lib.resolve(compat.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return root;
+    }
+
+    /** Plugin metrics (KIP-877, Monitorable) arrived in Kafka 4.1. */
+    public static boolean hasPluginMetrics(String kafkaVersion) {
+        String[] v = kafkaVersion.split("\\.");
+        int major = Integer.parseInt(v[0]);
+        return major > 4 || major == 4 && v.length > 1 && Integer.parseInt(v[1]) >= 1;
+    }
+
+    /**
      * Empties {@code dir}, unpacks {@code zip} into it (files under {@code bin/} executable) and returns it, absolute:
      * a worker whose plugin.path is {@code dir} finds the zip's top directory as one plugin.
      */
