@@ -2,6 +2,7 @@ package io.sluice.connect.jdbc;
 
 import io.sluice.connect.common.config.Choice;
 import io.sluice.connect.common.config.PeerKeys;
+import io.sluice.connect.common.fault.RetryBudget;
 import io.sluice.connect.jdbc.schema.NumericMapping;
 import io.sluice.connect.jdbc.schema.TimestampGranularity;
 import java.time.ZoneId;
@@ -32,6 +33,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final String CONNECTION_ATTEMPTS = "connection.attempts";
     public static final String QUERY_RETRY_ATTEMPTS = "query.retry.attempts";
     public static final String CONNECTION_BACKOFF_MS = "connection.backoff.ms";
+    public static final String CONNECTION_RETRY_TIMEOUT_MS = "connection.retry.timeout.ms";
     public static final String CONNECTION_TIMEOUT_MS = "connection.timeout.ms";
     public static final String POOL_MAX_LIFETIME_MS = "connection.pool.max.lifetime.ms";
     public static final String POOL_LEAK_DETECTION_MS = "connection.pool.leak.detection.ms";
@@ -123,9 +125,14 @@ public final class JdbcSourceConfig extends AbstractConfig {
                             + "connector config.", DATABASE, 3, Width.MEDIUM, "Password")
             .define(CONNECTION_ATTEMPTS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "How many consecutive failed attempts to connect (or reads cut off with their connection) "
-                            + "before the task fails. Waits between attempts start at connection.backoff.ms and "
-                            + "double.",
+                            + "before the task fails, once connection.retry.timeout.ms has passed too. Waits between "
+                            + "attempts start at connection.backoff.ms and double, up to a minute.",
                     DATABASE, 4, Width.SHORT, "Attempts")
+            .define(CONNECTION_RETRY_TIMEOUT_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "Sluice: how long an unreachable database is retried (from the first failure in a row) before "
+                            + "the task fails, once connection.attempts are used up too. The default rides out a "
+                            + "restart or a managed failover (1-2 minutes); 0 fails after connection.attempts.",
+                    DATABASE, 5, Width.SHORT, "Retry timeout (ms)")
             .define(QUERY_RETRY_ATTEMPTS, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW,
                     "How many times in a row a query that fails on a working connection (a deadlock, a lock or "
                             + "statement timeout, a serialization failure) is retried before the task fails; -1 "
@@ -135,7 +142,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
                     DATABASE, 11, Width.SHORT, "Query retry attempts")
             .define(CONNECTION_BACKOFF_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Wait before the second attempt after a connection or query failure; doubles per attempt up to "
-                            + "five minutes.", DATABASE, 5, Width.SHORT, "Backoff (ms)")
+                            + "a minute.", DATABASE, 12, Width.SHORT, "Backoff (ms)")
             .define(CONNECTION_TIMEOUT_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
                     "Sluice: how long one attempt waits for a working connection before it counts as failed.",
                     DATABASE, 6, Width.SHORT, "Connection timeout (ms)")
@@ -367,9 +374,19 @@ public final class JdbcSourceConfig extends AbstractConfig {
         return "always".equals(Choice.normalize(getString(QUOTE_SQL_IDENTIFIERS)));
     }
 
-    /** The wait after {@code failures} consecutive failures: connection.backoff.ms, doubling, at most 5 minutes. */
+    /**
+     * The wait after {@code failures} consecutive failures: connection.backoff.ms, doubling, at most a minute (or
+     * connection.backoff.ms if that is longer), so a database that is back is found again soon.
+     */
     public long backoffMs(int failures) {
-        return Math.min(300_000, getLong(CONNECTION_BACKOFF_MS) << Math.min(Math.max(failures - 1, 0), 20));
+        long base = getLong(CONNECTION_BACKOFF_MS);
+        return Math.min(Math.max(60_000, base), base << Math.min(Math.max(failures - 1, 0), 20));
+    }
+
+    /** How long an unreachable database is retried before the task fails. */
+    public RetryBudget connectionRetryBudget() {
+        return new RetryBudget(getInt(CONNECTION_ATTEMPTS), getLong(CONNECTION_RETRY_TIMEOUT_MS), CONNECTION_ATTEMPTS,
+                CONNECTION_RETRY_TIMEOUT_MS);
     }
 
     public NumericMapping numericMapping() {

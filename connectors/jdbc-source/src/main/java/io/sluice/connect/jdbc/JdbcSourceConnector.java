@@ -2,6 +2,7 @@ package io.sluice.connect.jdbc;
 
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.config.PeerKeys;
+import io.sluice.connect.common.fault.RetryBudget;
 import io.sluice.connect.jdbc.dialect.Dialect;
 import io.sluice.connect.jdbc.source.ChunkRange;
 import io.sluice.connect.jdbc.source.Position;
@@ -53,6 +54,8 @@ public final class JdbcSourceConnector extends SourceConnector {
     /** Chunk ranges this connector assigned, by table (null: the query), so reassignments keep them. */
     private final Map<TableId, List<ChunkRange>> chunkRanges = new HashMap<>();
     private ScheduledExecutorService monitor;
+    /** When the first table listing first failed, for the retry budget. */
+    private long startedMs;
 
     @Override
     public String version() {
@@ -93,7 +96,9 @@ public final class JdbcSourceConnector extends SourceConnector {
             watchTables();
         } catch (SQLException | RuntimeException e) {
             // The database may be down for a moment: list again with backoff, then fail the connector if it stays so.
-            log.warn("Cannot list the tables yet (attempt 1 of {}): {}", attempts(), reason(e));
+            startedMs = System.currentTimeMillis();
+            log.warn("Cannot list the tables yet (attempt 1; {}): {}", config.connectionRetryBudget().describe(),
+                    reason(e));
             monitor.schedule(() -> firstListing(2), config.backoffMs(1), TimeUnit.MILLISECONDS);
         }
     }
@@ -104,13 +109,16 @@ public final class JdbcSourceConnector extends SourceConnector {
             context.requestTaskReconfiguration();
             watchTables();
         } catch (SQLException | RuntimeException e) {
-            if (attempt >= attempts()) {
+            RetryBudget budget = config.connectionRetryBudget();
+            long elapsed = System.currentTimeMillis() - startedMs;
+            if (budget.exhausted(attempt, elapsed)) {
                 context.raiseError(new ConnectException("Cannot list the tables of "
-                        + config.url().replaceAll("\\?.*", "") + " after " + attempt + " attempts "
-                        + "(connection.attempts): " + reason(e), e));
+                        + config.url().replaceAll("\\?.*", "") + " after " + attempt + " attempts over "
+                        + elapsed / 1000 + " s (" + budget.describe() + "): " + reason(e), e));
                 return;
             }
-            log.warn("Cannot list the tables yet (attempt {} of {}): {}", attempt, attempts(), reason(e));
+            log.warn("Cannot list the tables yet (attempt {}, {} s; {}): {}", attempt, elapsed / 1000,
+                    budget.describe(), reason(e));
             monitor.schedule(() -> firstListing(attempt + 1), config.backoffMs(attempt), TimeUnit.MILLISECONDS);
         }
     }
@@ -121,9 +129,6 @@ public final class JdbcSourceConnector extends SourceConnector {
         monitor.scheduleWithFixedDelay(this::rediscover, every, every, TimeUnit.MILLISECONDS);
     }
 
-    private int attempts() {
-        return config.getInt(JdbcSourceConfig.CONNECTION_ATTEMPTS);
-    }
 
 
     private String reason(Exception e) {

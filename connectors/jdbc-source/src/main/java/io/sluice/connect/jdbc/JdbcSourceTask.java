@@ -2,6 +2,8 @@ package io.sluice.connect.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.connect.common.SluiceVersion;
+import io.sluice.connect.common.fault.Health;
+import io.sluice.connect.common.fault.RetryBudget;
 import io.sluice.connect.jdbc.dialect.Dialect;
 import io.sluice.connect.jdbc.schema.TypeMapping;
 import io.sluice.connect.jdbc.source.ChunkRange;
@@ -46,12 +48,14 @@ public final class JdbcSourceTask extends SourceTask {
     private HikariDataSource pool;
     private ReadBound bound;
     private List<TableReader> readers;
-    private TableReader current;
+    /** The reader of the run in progress; volatile, as stop() cancels its query from the worker's thread. */
+    private volatile TableReader current;
     private int batchSize;
     private TaskMetrics metrics;
     /** Consecutive failures to reach the database, and of queries on a working connection. */
     private int connectionFailures;
     private int queryFailures;
+    private final Health health = new Health();
 
     /** Reads ahead of the worker: while the worker converts and sends one batch, the next is read. */
     private Thread readAhead;
@@ -101,7 +105,7 @@ public final class JdbcSourceTask extends SourceTask {
             Position start = startPosition(s, stored.get(s.partition()), initial);
             readers.add(new TableReader(s, config.mode(), dialect, types, dbCalendar, settings, start));
         }
-        metrics = TaskMetrics.register(pluginMetrics(), readers, pool);
+        metrics = TaskMetrics.register(pluginMetrics(), readers, pool, health);
         pollWaitMs = Math.min(1_000, config.getLong(JdbcSourceConfig.POLL_INTERVAL_MS));
         readAhead = new Thread(this::readLoop, "sluice-jdbc-read-" + props.getOrDefault("name", "source"));
         readAhead.setDaemon(true);
@@ -224,10 +228,12 @@ public final class JdbcSourceTask extends SourceTask {
             }
         } catch (InterruptedException e) {
             // stop() interrupts a wait
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the task must fail, not poll nothing while RUNNING
             try {
                 if (!stopping) {
-                    ready.put(e); // after the batch before it: what was read is delivered, then the task fails
+                    // after the batch before it: what was read is delivered, then the task fails
+                    ready.put(e instanceof RuntimeException re ? re
+                            : new ConnectException("The JDBC source's read thread failed: " + e, e));
                 }
             } catch (InterruptedException stopped) {
                 // stopping anyway
@@ -241,6 +247,9 @@ public final class JdbcSourceTask extends SourceTask {
             }
         }
     }
+
+    /** Tests only: runs on the read thread before each read, to inject a fault there. */
+    static volatile Runnable beforeRead;
 
     private List<SourceRecord> readSome() throws InterruptedException {
         List<SourceRecord> out = new ArrayList<>(Math.min(batchSize, 10_000));
@@ -262,10 +271,19 @@ public final class JdbcSourceTask extends SourceTask {
                 if (!r.active()) {
                     begin(r, now);
                 }
+                Runnable hook = beforeRead;
+                if (hook != null) {
+                    hook.run();
+                }
                 r.read(out, batchSize, now);
                 connectionFailures = 0;
                 queryFailures = 0;
+                health.succeeded();
             } catch (SQLException e) {
+                if (stopping) {
+                    r.abort(now); // cancelled by stop(): not a failure
+                    break;
+                }
                 onFailure(r, e);
                 break;
             } catch (RuntimeException e) {
@@ -305,28 +323,30 @@ public final class JdbcSourceTask extends SourceTask {
             r.abort(now); // syntax, unknown objects, permissions, invalid data: the same query fails the same way
             throw new ConnectException("Reading " + r.name() + " failed and a retry cannot help: " + reason, e);
         }
+        long since = health.failed(now);
         int failures;
-        int allowed;
+        boolean exhausted;
         String budget;
         if (connectionLost(e, state)) {
             failures = ++connectionFailures;
-            allowed = config.getInt(JdbcSourceConfig.CONNECTION_ATTEMPTS);
-            budget = JdbcSourceConfig.CONNECTION_ATTEMPTS + "=" + allowed;
+            RetryBudget retry = config.connectionRetryBudget();
+            exhausted = retry.exhausted(failures, now - since);
+            budget = retry.describe();
         } else {
             failures = ++queryFailures;
             int retries = config.getInt(JdbcSourceConfig.QUERY_RETRY_ATTEMPTS);
-            allowed = retries < 0 ? Integer.MAX_VALUE : retries + 1;
+            exhausted = retries >= 0 && failures > retries;
             budget = JdbcSourceConfig.QUERY_RETRY_ATTEMPTS + "=" + retries;
         }
-        if (failures >= allowed) {
+        if (exhausted) {
             r.abort(now);
-            throw new ConnectException("Reading " + r.name() + " failed " + failures + " times in a row "
-                    + "(" + budget + "); last error: " + reason, e);
+            throw new ConnectException("Reading " + r.name() + " failed " + failures + " times in a row over "
+                    + (now - since) / 1000 + " s (" + budget + "); last error: " + reason, e);
         }
         long backoff = config.backoffMs(failures);
         r.abort(now + backoff);
-        log.warn("Reading {} failed (attempt {} of {}), retrying in {} ms from the last delivered row: {}", r.name(),
-                failures, allowed == Integer.MAX_VALUE ? "unlimited" : allowed, backoff, reason);
+        log.warn("Reading {} failed ({} in a row, retrying since {} s; {}), retrying in {} ms from the last "
+                + "delivered row: {}", r.name(), failures, (now - since) / 1000, budget, backoff, reason);
     }
 
     /** Whether the database could not be reached or the connection broke, as opposed to the query failing. */
@@ -350,6 +370,10 @@ public final class JdbcSourceTask extends SourceTask {
             lock.notifyAll();
             if (readAhead != null) {
                 readAhead.interrupt(); // it closes the readers and the pool on its way out
+                TableReader reading = current;
+                if (reading != null) {
+                    reading.cancel(); // a query in progress would hold the thread (and a connection) until it ends
+                }
             } else {
                 close();
             }

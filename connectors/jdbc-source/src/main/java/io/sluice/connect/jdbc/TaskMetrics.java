@@ -2,6 +2,7 @@ package io.sluice.connect.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.sluice.connect.common.fault.Health;
 import io.sluice.connect.jdbc.source.TableReader;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ final class TaskMetrics {
     }
 
     /** Metrics in {@code registry}, or a recorder that does nothing when the worker has none. */
-    static TaskMetrics register(PluginMetrics registry, List<TableReader> readers, HikariDataSource pool) {
+    static TaskMetrics register(PluginMetrics registry, List<TableReader> readers, HikariDataSource pool,
+                                Health health) {
         if (registry == null) {
             return new TaskMetrics(null);
         }
@@ -48,6 +50,10 @@ final class TaskMetrics {
             }
         }
         LinkedHashMap<String, String> none = new LinkedHashMap<>();
+        gauge(registry, "retrying-since-ms", "Epoch ms of the first failure of the reads failing now (the database "
+                + "unreachable, a query failing), 0 while reads succeed.", none, Health::retryingSinceMs, health);
+        gauge(registry, "last-success-ms", "Epoch ms of the last read the database answered (0 before the first).",
+                none, Health::lastSuccessMs, health);
         gauge(registry, "pool-connections-active", "Pooled connections in use.", none,
                 p -> mxBean(p) == null ? 0 : mxBean(p).getActiveConnections(), pool);
         gauge(registry, "pool-connections-idle", "Pooled connections idle.", none,

@@ -156,6 +156,7 @@ class JdbcSourceConnectorIT {
 
             proxy.down();
             p.put(JdbcSourceConfig.CONNECTION_ATTEMPTS, "2");
+            p.put(JdbcSourceConfig.CONNECTION_RETRY_TIMEOUT_MS, "0");
             JdbcSourceConnector doomed = new JdbcSourceConnector();
             Context failed = new Context();
             doomed.initialize(failed);

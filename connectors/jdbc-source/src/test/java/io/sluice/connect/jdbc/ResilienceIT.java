@@ -36,7 +36,47 @@ class ResilienceIT {
         p.put(JdbcSourceConfig.CONNECTION_ATTEMPTS, Integer.toString(attempts));
         p.put(JdbcSourceConfig.CONNECTION_BACKOFF_MS, Long.toString(backoffMs));
         p.put(JdbcSourceConfig.CONNECTION_TIMEOUT_MS, "1000");
+        p.put(JdbcSourceConfig.CONNECTION_RETRY_TIMEOUT_MS, "0"); // these tests count attempts only
         return p;
+    }
+
+    /**
+     * Both halves of the budget must be used up: two failed attempts do not fail the task before
+     * connection.retry.timeout.ms has passed, and the message then names both keys. The health metrics say the
+     * task is retrying, since when, and when it last read.
+     */
+    @Test
+    void anUnreachableDatabaseIsRetriedForTheRetryTimeoutThenTheTaskFailsNamingBothKeys() throws Exception {
+        String t = TestDatabase.table("budget_time");
+        TableId id = DB.createRowsTable(t);
+        DB.exec("INSERT INTO " + t + " (v) VALUES ('a')");
+        try (TcpProxy proxy = new TcpProxy(5432)) {
+            Map<String, String> p = viaProxy(proxy, 2, 50);
+            p.put(JdbcSourceConfig.CONNECTION_RETRY_TIMEOUT_MS, "3000");
+            try (TaskHarness h = new TaskHarness(p, id).start()) {
+                h.pollUntilCount(1);
+                long lastRead = (long) h.metric("last-success-ms", Map.of());
+                assertThat(lastRead).isPositive();
+                assertThat((long) h.metric("retrying-since-ms", Map.of())).isZero();
+                proxy.down();
+                long down = System.currentTimeMillis();
+                Throwable failed = null;
+                while (failed == null && System.currentTimeMillis() - down < 20_000) {
+                    try {
+                        h.poll();
+                    } catch (ConnectException e) {
+                        failed = e;
+                    }
+                    if (failed == null && System.currentTimeMillis() - down > 1_500) {
+                        assertThat((long) h.metric("retrying-since-ms", Map.of())).isBetween(down, down + 1_500);
+                    }
+                }
+                assertThat(System.currentTimeMillis() - down).as("not before the retry timeout").isGreaterThanOrEqualTo(3_000);
+                assertThat(failed).isNotNull().hasMessageContaining("connection.attempts=2")
+                        .hasMessageContaining("connection.retry.timeout.ms=3000");
+                assertThat((long) h.metric("last-success-ms", Map.of())).isEqualTo(lastRead);
+            }
+        }
     }
 
     @ParameterizedTest
@@ -73,6 +113,63 @@ class ResilienceIT {
                 }
             }).isInstanceOf(ConnectException.class).hasMessageContaining("failed 2 times in a row")
                     .hasMessageContaining("connection.attempts=2");
+        }
+    }
+
+    /** An Error on the read thread (not only an exception) fails the task with it as the cause. */
+    @Test
+    void anErrorOnTheReadThreadFailsTheTaskWithItsCause() throws Exception {
+        String t = TestDatabase.table("read_error");
+        TableId id = DB.createRowsTable(t);
+        DB.exec("INSERT INTO " + t + " (v) VALUES ('a')");
+        try (TaskHarness h = new TaskHarness(DB.props("bulk"), id).start()) {
+            JdbcSourceTask.beforeRead = () -> {
+                throw new ExceptionInInitializerError("injected");
+            };
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 50; i++) {
+                    h.poll();
+                }
+            }).isInstanceOf(ConnectException.class).hasMessageContaining("read thread failed")
+                    .hasCauseInstanceOf(ExceptionInInitializerError.class);
+        } finally {
+            JdbcSourceTask.beforeRead = null;
+        }
+    }
+
+    /**
+     * Stopping a task (a delete, a reconfiguration) during a long query cancels it: the database stops working for
+     * the task within seconds instead of finishing a read nobody will deliver.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void stopDuringALongQueryCancelsItOnTheServer(TestDatabase db) throws Exception {
+        String t = TestDatabase.table("long_query");
+        db.createRowsTable(t);
+        db.exec("INSERT INTO " + t + " (v) VALUES ('a')");
+        Map<String, String> p = db.props("bulk");
+        p.put(JdbcSourceConfig.QUERY, db == TestDatabase.POSTGRES
+                ? "SELECT r.id, r.v FROM " + t + " r, pg_sleep(60)"
+                : "SELECT id, v FROM " + t + " WHERE SLEEP(60) = 0");
+        p.put(JdbcSourceConfig.TOPIC_PREFIX, "long");
+        String running = db == TestDatabase.POSTGRES
+                ? "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()"
+                : "SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%SLEEP(60)%' "
+                        + "AND ID <> CONNECTION_ID()";
+        try (TaskHarness h = new TaskHarness(p).start(); java.sql.Connection c = db.connect()) {
+            io.sluice.connect.testkit.Wait.until("the query to run", Duration.ofSeconds(20), () -> count(c, running) > 0);
+            long stop = System.nanoTime();
+            h.task().stop();
+            io.sluice.connect.testkit.Wait.until("the query to be cancelled", Duration.ofSeconds(10),
+                    () -> count(c, running) == 0);
+            assertThat(Duration.ofNanos(System.nanoTime() - stop)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    private static long count(java.sql.Connection c, String sql) throws java.sql.SQLException {
+        try (var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

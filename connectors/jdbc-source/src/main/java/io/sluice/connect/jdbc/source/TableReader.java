@@ -54,7 +54,8 @@ public final class TableReader {
 
     // State of the run in progress.
     private Connection connection;
-    private PreparedStatement statement;
+    /** Volatile: a stopping task cancels it from another thread. */
+    private volatile PreparedStatement statement;
     private ResultSet rows;
     private RowMapping mapping;
     private int[] timestampIndexes;
@@ -433,6 +434,21 @@ public final class TableReader {
             c.rollback(); // read-only: ends the transaction, so the session is never left idle in one
         } finally {
             c.close();
+        }
+    }
+
+    /**
+     * Cancels the query in progress, from another thread: a stopping task does not wait for a long read to end,
+     * and the database stops working for it at once. The reading thread then sees the query fail.
+     */
+    public void cancel() {
+        PreparedStatement s = statement;
+        if (s != null) {
+            try {
+                s.cancel();
+            } catch (SQLException | RuntimeException e) {
+                // already finished or closed: nothing to cancel
+            }
         }
     }
 
