@@ -73,13 +73,28 @@ final class Database {
         return new HikariDataSource(h);
     }
 
+    private static final java.util.regex.Pattern URL_SECRET = java.util.regex.Pattern.compile(
+            "(?i)([?&;](?:[a-z]*password|passwd|pwd|secret|[a-z]*token|sslkeypassword)=)[^&;]*");
+    private static final java.util.regex.Pattern URL_USERINFO = java.util.regex.Pattern.compile("(//[^/@:]*:)[^/@]*@");
+
+    /**
+     * A JDBC URL fit for a log line: the values of password-like parameters ({@code password=}, {@code
+     * sslpassword=}, {@code token=}...) and the password of {@code user:password@host} replaced by {@code ****}.
+     */
+    static String redactUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        return URL_USERINFO.matcher(URL_SECRET.matcher(url).replaceAll("$1****")).replaceAll("$1****@");
+    }
+
     /** {@code message} with the password taken out, should a driver ever echo it. */
     static String redact(String message, JdbcSourceConfig config) {
         String password = config.password();
         if (message == null || password == null || password.isEmpty()) {
-            return message;
+            return redactUrl(message);
         }
-        return message.replace(password, "********");
+        return redactUrl(message.replace(password, "********"));
     }
 
     /**

@@ -27,6 +27,8 @@ import org.apache.kafka.common.config.types.Password;
  */
 public final class JdbcSourceConfig extends AbstractConfig {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcSourceConfig.class);
+
     public static final String CONNECTION_URL = "connection.url";
     public static final String CONNECTION_USER = "connection.user";
     public static final String CONNECTION_PASSWORD = "connection.password";
@@ -294,11 +296,22 @@ public final class JdbcSourceConfig extends AbstractConfig {
 
     /** With {@code checked}, the first problem spanning keys throws; config/validate lists them all instead. */
     JdbcSourceConfig(Map<?, ?> props, boolean checked) {
-        super(CONFIG_DEF, props);
+        super(CONFIG_DEF, props, false); // Kafka's dump would print connection.url with any password it carries
         List<Problem> problems = checked ? crossKeyProblems() : List.of();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.get(0).key() + ": " + problems.get(0).message());
         }
+        if (checked && LOG.isInfoEnabled()) {
+            LOG.info("JdbcSourceConfig values:\n{}", dump());
+        }
+    }
+
+    /** Every value, one per line as Kafka prints them, with secrets hidden, the URL's included. */
+    String dump() {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(values()).forEach((key, value) -> sb.append('\t').append(key).append(" = ")
+                .append(key.equals(CONNECTION_URL) ? Database.redactUrl(String.valueOf(value)) : value).append('\n'));
+        return sb.toString();
     }
 
     /** A problem with a key's value that only shows next to other keys. */

@@ -113,7 +113,7 @@ public final class JdbcSourceConnector extends SourceConnector {
             long elapsed = System.currentTimeMillis() - startedMs;
             if (budget.exhausted(attempt, elapsed)) {
                 context.raiseError(new ConnectException("Cannot list the tables of "
-                        + config.url().replaceAll("\\?.*", "") + " after " + attempt + " attempts over "
+                        + Database.redactUrl(config.url()).replaceAll("\\?.*", "") + " after " + attempt + " attempts over "
                         + elapsed / 1000 + " s (" + budget.describe() + "): " + reason(e), e));
                 return;
             }
