@@ -292,6 +292,30 @@ abstract class BundleOnWorkersIT {
         }
     }
 
+    /** A burst of bad records writes a bounded number of log lines, while every one is dead-lettered and counted. */
+    @Test
+    void aBurstOfTenThousandDeadLettersLogsAFewLinesNotTenThousand() throws Exception {
+        ConnectCluster cluster = cluster();
+        String topic = "dlq-burst-" + cluster.kafkaVersion().replace('.', '_');
+        Path input = cluster.dir().resolve(topic + ".txt");
+        Files.write(input, java.util.Collections.nCopies(10_000, "not-a-number"), StandardCharsets.UTF_8);
+        Map<String, String> config = fileSource(input, topic);
+        config.put("transforms", "dlq");
+        config.put("transforms.dlq.type", "io.sluice.connect.smt.DeadLetterRouter");
+        config.put("transforms.dlq.wrap", "cast");
+        config.put("transforms.dlq.wrap.cast.type", "org.apache.kafka.connect.transforms.Cast$Value");
+        config.put("transforms.dlq.wrap.cast.spec", "int32");
+        try (var connector = cluster.rest().run(topic, config, 1, TIMEOUT)) {
+            assertThat(cluster.consume(topic + ".dlq", 10_000, TIMEOUT)).hasSize(10_000);
+            long lines = 0;
+            for (ConnectWorker w : cluster.workers()) {
+                lines += Files.readAllLines(w.log(), StandardCharsets.UTF_8).stream()
+                        .filter(l -> l.contains("Dead-lettering record topic=" + topic + " ")).count();
+            }
+            assertThat(lines).as("ten lines a minute at most, the rest summed up").isBetween(1L, 30L);
+        }
+    }
+
     private static List<Map.Entry<String, String>> ordersWithThreeBad() {
         List<Map.Entry<String, String>> records = new ArrayList<>();
         for (int i = 0; i < 10; i++) {

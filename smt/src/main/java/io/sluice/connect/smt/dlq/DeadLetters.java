@@ -1,5 +1,6 @@
 package io.sluice.connect.smt.dlq;
 
+import io.sluice.connect.common.fault.BurstLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,8 @@ public final class DeadLetters<R extends ConnectRecord<R>> implements AutoClosea
     private final Map<String, LongAdder> byRule = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> byException = new ConcurrentHashMap<>();
     private PluginMetrics metrics;
+    /** A burst of bad records logs ten lines a minute and a summary, not a line per record. */
+    private final BurstLog burst = new BurstLog(log, 10, 60_000, "bad records");
 
     /**
      * @param produceConfig everything under {@code produce.} for {@link Mode#PRODUCE}, else null
@@ -57,8 +60,9 @@ public final class DeadLetters<R extends ConnectRecord<R>> implements AutoClosea
         count(violation, error);
         String reason = violation != null ? "rule '" + violation.rule() + "' failed: " + violation.message()
                 : failedClass + " threw " + error.getClass().getName();
+        String kind = violation != null ? "rule " + violation.rule() : error.getClass().getName();
         if (mode == Mode.FAIL) {
-            log.warn("Failing record {}: {}", where(original), reason);
+            burst.warn(kind, "Failing record {}: {}", where(original), reason);
             throw violation != null ? new InvalidRecordException(reason) : error instanceof org.apache.kafka.connect.errors.DataException d
                     ? d : new org.apache.kafka.connect.errors.DataException(reason, error);
         }
@@ -73,7 +77,7 @@ public final class DeadLetters<R extends ConnectRecord<R>> implements AutoClosea
         R letter = original.newRecord(topic, partition, original.keySchema(), original.key(), original.valueSchema(),
                 original.value(), original.timestamp(), h);
         // No record content in the log: topic, partition, offset and the reason only.
-        log.warn("Dead-lettering record {} to {}: {}", where(original), topic, reason);
+        burst.warn(kind, "Dead-lettering record {} to {}: {}", where(original), topic, reason);
         if (mode == Mode.PRODUCE) {
             producer.send(topic, letter);
             return null;
@@ -132,6 +136,7 @@ public final class DeadLetters<R extends ConnectRecord<R>> implements AutoClosea
 
     @Override
     public void close() {
+        burst.flush();
         if (producer != null) {
             producer.close();
         }
