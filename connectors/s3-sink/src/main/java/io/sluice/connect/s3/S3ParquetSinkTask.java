@@ -23,6 +23,7 @@ public class S3ParquetSinkTask extends SinkTask {
     private S3Storage storage;
     private SinkWriter sinkWriter;
     private WriteBehind writer;
+    private long scheduleMs;
 
     @Override
     public String version() {
@@ -32,12 +33,14 @@ public class S3ParquetSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         S3SinkConfig config = new S3SinkConfig(props);
+        scheduleMs = config.rotateScheduleIntervalMs();
         storage = new S3Storage(config);
         storage.checkBucketAtStart();
         SinkMetrics metrics = new SinkMetrics();
         sinkWriter = new SinkWriter(config, storage, context, metrics);
         writer = new WriteBehind(sinkWriter, props.getOrDefault("name", "task"));
-        metrics.register(pluginMetrics(), sinkWriter::openFilesGauge, sinkWriter::memoryGauge, storage::retries);
+        metrics.register(pluginMetrics(), sinkWriter::openFilesGauge, sinkWriter::memoryGauge, storage::retries,
+                sinkWriter::pausedGauge, sinkWriter.health());
         log.info("S3 Parquet sink task writing to s3://{}/{}", config.bucket(), config.topicsDir());
     }
 
@@ -57,6 +60,11 @@ public class S3ParquetSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         writer.put(records);
+        if (scheduleMs > 0) {
+            // Without records the worker polls again only at its next offset flush (offset.flush.interval.ms,
+            // a minute by default): come back sooner, so an idle partition's file is committed on schedule.
+            context.timeout(Math.max(100, Math.min(scheduleMs / 10, 10_000)));
+        }
     }
 
     @Override

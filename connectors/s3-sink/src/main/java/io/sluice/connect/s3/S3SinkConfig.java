@@ -3,6 +3,7 @@ package io.sluice.connect.s3;
 import io.sluice.connect.common.config.Choice;
 import io.sluice.connect.common.config.ParsedBy;
 import io.sluice.connect.common.config.PeerKeys;
+import io.sluice.connect.common.fault.RetryBudget;
 import io.sluice.connect.s3.partition.DefaultPartitioner;
 import io.sluice.connect.s3.partition.FieldPartitioner;
 import io.sluice.connect.s3.partition.Partitioner;
@@ -72,6 +73,7 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String ROTATE_SIZE_BYTES = "rotate.size.bytes";
     public static final String MEMORY_BUFFER_BYTES = "memory.buffer.max.bytes";
     public static final String CREDENTIALS_PROVIDER = "s3.credentials.provider.class";
+    public static final String RETRY_TIMEOUT_MS = "s3.retry.timeout.ms";
     public static final String ENHANCED_AVRO = "enhanced.avro.schema.support";
     public static final String REPORT_NULLS = "report.null.values.to.dlq";
     /** Confluent's name for conditional writes; read when ours is not set. */
@@ -202,6 +204,12 @@ public final class S3SinkConfig extends AbstractConfig {
                 .define(RETRY_BACKOFF_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW,
                         "Base of the backoff between retries, in milliseconds (doubled per attempt, jittered, at most "
                                 + "20 s).", S3, ++order, Width.SHORT, "Retry backoff")
+                .define(RETRY_TIMEOUT_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.LOW,
+                        "Ours. How long S3 may stay unavailable (5xx, throttling, no connection) before the task "
+                                + "fails, from the first failure in a row. Meanwhile the partitions whose files "
+                                + "cannot be committed are paused and retried at every put; the task stays RUNNING "
+                                + "and retrying-since-ms says since when. Errors a retry cannot fix (403, a missing "
+                                + "bucket) fail the task at once.", S3, ++order, Width.SHORT, "Retry timeout")
                 .define(CHECKSUM_CALCULATION, Type.STRING, "when_required", CHECKSUMS, Importance.LOW,
                         "Ours. When the AWS SDK adds request checksums: when_required (works with every "
                                 + "S3-compatible store) or when_supported (the SDK's default since 2.30, which some "
@@ -393,6 +401,11 @@ public final class S3SinkConfig extends AbstractConfig {
         Map<String, Object> out = new java.util.HashMap<>(originalsWithPrefix("s3.credentials.provider."));
         out.remove("class");
         return out;
+    }
+
+    /** How long S3 may stay unavailable before the task fails (attempts are the SDK's, per request). */
+    public RetryBudget retryBudget() {
+        return new RetryBudget(1, getLong(RETRY_TIMEOUT_MS), PART_RETRIES, RETRY_TIMEOUT_MS);
     }
 
     public boolean reportIgnoredNulls() {

@@ -77,6 +77,31 @@ class PartitionerTest {
                 .hasMessageContaining("'meta.ts' is missing");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "eu-west | eu-west",
+            "eu/west | eu%2Fwest",
+            "100% | 100%25",
+            "a=b | a%3Db",
+            "k:v | k%3Av",
+            "what? | what%3F",
+            "say \"hi\" | say %22hi%22",
+            "#1*[x]^{y}'z'\\ | %231%2A%5Bx%5D%5E%7By}%27z%27%5C",
+            "Zürich | Zürich",
+    })
+    void fieldValuesAreEscapedAsHiveEscapesPartitionDirectories(String value, String directory) {
+        var partitioner = new io.sluice.connect.s3.partition.FieldPartitioner(java.util.List.of("region"));
+        SinkRecord r = new SinkRecord("t", 0, null, null, null, Map.of("region", value), 5);
+        assertThat(partitioner.path(r)).isEqualTo("region=" + directory);
+    }
+
+    @Test
+    void controlCharactersInAValueStayInsideOneDirectory() {
+        var partitioner = new io.sluice.connect.s3.partition.FieldPartitioner(java.util.List.of("region"));
+        SinkRecord r = new SinkRecord("t", 0, null, null, null, Map.of("region", "a\nb\tc\u007f"), 5);
+        assertThat(partitioner.path(r)).isEqualTo("region=a%0Ab%09c%7F");
+    }
+
     @Test
     void confluentConfigsSelectTheSamePartitioners() {
         Map<String, String> props = new HashMap<>(Map.of("s3.bucket.name", "b",

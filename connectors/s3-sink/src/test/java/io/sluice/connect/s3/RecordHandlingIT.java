@@ -201,6 +201,47 @@ class RecordHandlingIT {
                 .anyMatch(k -> k.startsWith("topics/orders/region=us/"));
     }
 
+    /**
+     * A topic-renaming transform on the sink (RegexRouter, an outbox router) changes record.topic() to text from the
+     * data: objects, the offset index and offsets still follow the partition the record was read from, and a field
+     * value with '=', '/' or a newline stays inside its one directory level.
+     */
+    @Test
+    void renamedTopicsAndHostileValuesNeverShapeKeysOrPartitions() {
+        Map<String, String> props = props("renamed");
+        props.put("partitioner.class", "field");
+        props.put("partition.field.name", "region");
+        List<SinkRecord> records = new ArrayList<>();
+        for (long o = 0; o < 4; o++) {
+            SinkRecord read = schemaless(o, json("region", o % 2 == 0 ? "a=b/../c" : "x\ny", "n", o));
+            records.add(read.newRecord("events.Order/../../evil", 7, null, read.key(), null, read.value(),
+                    read.timestamp())); // renamed and moved by a transform
+        }
+        RecordingContext context = write(props, records);
+        assertThat(context.errant).isEmpty();
+        var objects = ParquetObjects.read(client, "renamed", "").keySet();
+        assertThat(objects).isNotEmpty().allMatch(k -> k.startsWith("topics/orders/region="))
+                .anyMatch(k -> k.startsWith("topics/orders/region=a%3Db%2F..%2Fc/orders+0+"))
+                .anyMatch(k -> k.startsWith("topics/orders/region=x%0Ay/orders+0+"));
+        assertThat(client.listObjectsV2(b -> b.bucket("renamed")).contents()).extracting(o -> o.key())
+                .contains("topics/orders/_sluice/0.json").noneMatch(k -> k.contains("evil"));
+        assertThat(rowsOf("renamed")).extracting(r -> r.get("_kafka_offset")).containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
+    }
+
+    /** A key longer than the 1,024 bytes S3 allows is a bad record, reported as such, not a request retried forever. */
+    @Test
+    void aKeyLongerThanS3AllowsIsABadRecord() {
+        Map<String, String> props = props("long-keys");
+        props.put("partitioner.class", "field");
+        props.put("partition.field.name", "region");
+        List<SinkRecord> records = List.of(schemaless(0, json("region", "eu", "n", 1L)),
+                schemaless(1, json("region", "r".repeat(1_100), "n", 2L)),
+                schemaless(2, json("region", "us", "n", 3L)));
+        RecordingContext context = write(props, records);
+        assertThat(context.errant).extracting(SinkRecord::kafkaOffset).containsExactly(1L);
+        assertThat(rowsOf("long-keys")).extracting(r -> r.get("_kafka_offset")).containsExactlyInAnyOrder(0L, 2L);
+    }
+
     @Test
     void interleavedSchemaVersionsShareAFileUnderBackwardCompatibility() {
         Schema v1 = SchemaBuilder.struct().name("Order").version(1).field("id", Schema.INT64_SCHEMA).build();

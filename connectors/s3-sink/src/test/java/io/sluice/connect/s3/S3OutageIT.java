@@ -100,6 +100,55 @@ class S3OutageIT {
         new Bucket(client, bucket).assertExactlyOnce(Map.of(0, 400L));
     }
 
+    /** Access denied mid-run (credentials revoked): no retrying forever, the task fails at once naming the cause. */
+    @Test
+    void accessDeniedMidRunFailsTheTaskAtOnceNamingTheCause() throws Exception {
+        Map<String, String> props = throughProxy("denied", 1);
+        props.put("rotate.schedule.interval.ms", "1"); // every put commits what it wrote
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext context = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = context.start(props);
+        task.put(Orders.records(0, 0, 50));
+        task.preCommit(Map.of());
+        proxy.failHttp(403);
+        long denied = System.nanoTime();
+        task.put(Orders.records(0, 50, 120)); // 40 per file: commits while every request is denied
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.preCommit(Map.of()))
+                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+                .hasMessageContaining("a retry cannot help").hasMessageContaining("denied")
+                .hasMessageContaining("403");
+        assertThat(Duration.ofNanos(System.nanoTime() - denied)).isLessThan(Duration.ofSeconds(10));
+        task.stop();
+    }
+
+    /** S3 away longer than s3.retry.timeout.ms: the task stops waiting and fails, naming the key. */
+    @Test
+    void anOutageLongerThanTheRetryTimeoutFailsTheTaskNamingTheKey() throws Exception {
+        Map<String, String> props = throughProxy("too-long", 0);
+        props.put("s3.retry.timeout.ms", "2000");
+        props.put("rotate.schedule.interval.ms", "1"); // every put commits what it wrote
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext context = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = context.start(props);
+        task.put(Orders.records(0, 0, 10));
+        task.preCommit(Map.of());
+        proxy.failHttp(503);
+        long down = System.currentTimeMillis();
+        task.put(Orders.records(0, 10, 100));
+        Throwable failed = null;
+        while (failed == null && System.currentTimeMillis() - down < 30_000) {
+            try {
+                task.put(List.of());
+                task.preCommit(Map.of());
+            } catch (org.apache.kafka.connect.errors.ConnectException e) {
+                failed = e;
+            }
+        }
+        assertThat(System.currentTimeMillis() - down).isGreaterThanOrEqualTo(2_000);
+        assertThat(failed).isNotNull().hasMessageContaining("s3.retry.timeout.ms=2000");
+        task.stop();
+    }
+
     /**
      * A task that starts while S3 is away (a rebalance during an outage) does not fail: its partition waits, paused,
      * drops nothing it cannot place, and once S3 answers it recovers from the offset index and rewinds to it.

@@ -19,7 +19,7 @@ public final class FieldPartitioner implements Partitioner {
     public FieldPartitioner(List<String> fields) {
         this.texts = List.copyOf(fields);
         this.paths = fields.stream().map(FieldPath::parse).toList();
-        this.names = paths.stream().map(FieldPartitioner::directoryName).toList();
+        this.names = paths.stream().map(p -> escape(directoryName(p))).toList();
     }
 
     @Override
@@ -40,7 +40,7 @@ public final class FieldPartitioner implements Partitioner {
             if (i > 0) {
                 sb.append('/');
             }
-            sb.append(names.get(i)).append('=').append(encode(value.toString()));
+            sb.append(names.get(i)).append('=').append(escape(value.toString()));
         }
         return sb.toString();
     }
@@ -54,11 +54,30 @@ public final class FieldPartitioner implements Partitioner {
         return "value";
     }
 
-    /** Keeps a value inside one directory level: '/' and '%' are percent-encoded, as Hive does. */
-    static String encode(String value) {
-        if (value.indexOf('/') < 0 && value.indexOf('%') < 0) {
-            return value;
+    /**
+     * Keeps a name or value inside one {@code name=value} directory level, escaped as Hive escapes partition paths
+     * (and Spark, Trino and DuckDB unescape them): control characters, {@code " # % ' * / : = ? \ { [ ] ^} and DEL
+     * become {@code %XX}.
+     */
+    static String escape(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (needsEscape(c)) {
+                if (sb == null) {
+                    sb = new StringBuilder(text.length() + 8).append(text, 0, i);
+                }
+                sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            } else if (sb != null) {
+                sb.append(c);
+            }
         }
-        return value.replace("%", "%25").replace("/", "%2F");
+        return sb == null ? text : sb.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == 0x7F || "\"#%'*/:=?\\{[]^".indexOf(c) >= 0;
     }
 }

@@ -149,6 +149,19 @@ public final class S3Storage implements AutoCloseable {
         return e instanceof SdkClientException;
     }
 
+    /** What a failed request says is wrong, for the user: the bucket's problem, or the store's own words. */
+    public String problem(SdkException e) {
+        if (e instanceof S3Exception s3) {
+            String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            if (s3.statusCode() == 404 && !"NoSuchBucket".equals(code)) {
+                return "S3 answered 404 " + code + " (" + s3.getMessage() + "); an object or upload the sink wrote "
+                        + "is gone: is a lifecycle rule aborting uploads or deleting objects under topics.dir?";
+            }
+            return bucketProblem(s3) + " [S3 " + s3.statusCode() + (code == null ? "" : " " + code) + "]";
+        }
+        return e.getMessage();
+    }
+
     /** What is wrong with the bucket, for the user. */
     public String bucketProblem(S3Exception e) {
         return switch (e.statusCode()) {

@@ -32,6 +32,8 @@ final class PartitionWriter {
 
     static final String ATTEMPT_METADATA = "sluice-attempt";
     private static final Logger log = LoggerFactory.getLogger(PartitionWriter.class);
+    /** The longest object key S3 accepts, in UTF-8 bytes. */
+    static final int MAX_KEY_BYTES = 1024;
 
     private final TopicPartition tp;
     private final WriterContext ctx;
@@ -65,7 +67,16 @@ final class PartitionWriter {
 
     /** Whether {@code record} is of this writer's partition (consecutive records mostly are: no lookup then). */
     boolean owns(SinkRecord record) {
-        return record.kafkaPartition() == tp.partition() && record.topic().equals(tp.topic());
+        return record.originalKafkaPartition() == tp.partition() && record.originalTopic().equals(tp.topic());
+    }
+
+    /**
+     * The partition a record was read from, before any transform renamed its topic or moved it (RegexRouter, an
+     * outbox router): keys, the offset index and offsets are the consumer's, and data-derived text never becomes a
+     * topic directory or a partition this task does not own.
+     */
+    static TopicPartition origin(SinkRecord record) {
+        return new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
     }
 
     /** Reads the index, settles the uploads it lists, takes the partition over, and rewinds to its offset. */
@@ -119,11 +130,10 @@ final class PartitionWriter {
         try {
             recover();
             waitingForS3 = false;
+            ctx.health().succeeded();
             return true;
         } catch (SdkException e) {
-            if (!S3Storage.unavailable(e)) {
-                throw e;
-            }
+            ctx.s3Failed(tp + ": reading its offset index " + indexKey, e); // throws unless S3 is only away
             if (!waitingForS3) {
                 log.warn("{}: cannot read its offset index {} while S3 is away ({}); the partition waits, paused, "
                         + "and retries", tp, indexKey, e.getMessage());
@@ -217,6 +227,12 @@ final class PartitionWriter {
     private OpenFile open(String path, long offset, Schema schema, OpenFile.RowFormat format, long time) {
         String key = ctx.topicsDir() + "/" + tp.topic() + "/" + path + "/" + tp.topic() + "+" + tp.partition() + "+"
                 + String.format("%010d", offset) + ctx.extension();
+        int length = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (length > MAX_KEY_BYTES) { // S3 would refuse every request for it
+            throw new DataException("The object key for record " + tp + "@" + offset + " would be " + length
+                    + " bytes, more than the " + MAX_KEY_BYTES + " S3 allows: shorten the partition field values, "
+                    + "path.format or topics.dir"); // the key itself holds record data: not in the message
+        }
         OpenFile file = new OpenFile(ctx.storage(), path, key, UUID.randomUUID().toString(), offset, schema, format,
                 time, System.currentTimeMillis(), ctx.settings(), ctx.partSize());
         files.put(path, file);
@@ -278,6 +294,8 @@ final class PartitionWriter {
                 ctx.metrics().filesCommitted.incrementAndGet();
                 ctx.metrics().bytesWritten.addAndGet(out.getPos());
             }
+            ctx.health().succeeded();
+            waitingForS3 = false;
             return true;
         } catch (S3Storage.Fenced e) {
             log.error("{}: another task has taken this partition over (its offset index {} changed): this task "
@@ -290,9 +308,14 @@ final class PartitionWriter {
             close();
             fenced = true;
             return true;
-        } catch (RuntimeException e) {
-            log.warn("{}: committing {} files failed, will retry: {}", tp, ready.size(), e.toString());
-            failed.addAll(ready);
+        } catch (SdkException e) {
+            failed.addAll(ready); // kept: a failure here fails the task, whose successor re-reads them
+            ctx.s3Failed(tp + ": committing " + ready.size() + " file(s)", e); // throws unless S3 is only away
+            if (!waitingForS3) {
+                log.warn("{}: committing {} files failed while S3 is away, the partition waits, paused, and "
+                        + "retries: {}", tp, ready.size(), e.toString());
+                waitingForS3 = true;
+            }
             return false;
         }
     }

@@ -56,8 +56,8 @@ final class RowFormats {
         int i = format.valueFields();
         for (String m : metadata) {
             row.put(i++, switch (m) {
-                case "topic" -> record.topic();
-                case "partition" -> record.kafkaPartition();
+                case "topic" -> record.originalTopic(); // where the record was read: with the offset, a unique id
+                case "partition" -> record.originalKafkaPartition();
                 case "offset" -> record.kafkaOffset();
                 case "timestamp" -> record.timestamp();
                 case "key" -> text(record.key());

@@ -1,5 +1,6 @@
 package io.sluice.connect.s3.write;
 
+import io.sluice.connect.common.fault.Health;
 import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -18,8 +19,9 @@ public final class SinkMetrics {
     final AtomicLong recordsSkipped = new AtomicLong();
     final AtomicLong recordsReported = new AtomicLong();
 
-    /** Registers the gauges; {@code openFiles}, {@code buffered} and {@code retries} are read when sampled. */
-    public void register(PluginMetrics registry, LongSupplier openFiles, LongSupplier buffered, LongSupplier retries) {
+    /** Registers the gauges; the suppliers and {@code health} are read when sampled. */
+    public void register(PluginMetrics registry, LongSupplier openFiles, LongSupplier buffered, LongSupplier retries,
+                         LongSupplier pausedPartitions, Health health) {
         if (registry == null) {
             return;
         }
@@ -35,6 +37,12 @@ public final class SinkMetrics {
         gauge(registry, "buffered-bytes", "Heap held by open files (row groups and parts not yet uploaded).",
                 buffered);
         gauge(registry, "s3-retries-total", "S3 requests retried after throttling, 5xx or I/O errors.", retries);
+        gauge(registry, "paused-partitions", "Partitions paused because S3 cannot take their files now.",
+                pausedPartitions);
+        gauge(registry, "retrying-since-ms", "Epoch ms of the first S3 failure of the faults lasting now (0 while "
+                + "S3 answers).", health::retryingSinceMs);
+        gauge(registry, "last-success-ms", "Epoch ms of the last file committed or offset index read (0 before the "
+                + "first).", health::lastSuccessMs);
     }
 
     private static void gauge(PluginMetrics registry, String name, String doc, LongSupplier value) {

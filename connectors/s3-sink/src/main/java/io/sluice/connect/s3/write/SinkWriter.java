@@ -30,6 +30,7 @@ public final class SinkWriter implements AutoCloseable {
     // What the metrics thread reads: updated by the writing thread after each batch.
     private volatile long openFilesGauge;
     private volatile long memoryGauge;
+    private volatile long pausedGauge;
 
     public SinkWriter(S3SinkConfig config, S3Storage storage, SinkTaskContext context, SinkMetrics metrics) {
         this.scheduleMs = config.rotateScheduleIntervalMs();
@@ -53,8 +54,7 @@ public final class SinkWriter implements AutoCloseable {
         PartitionWriter w = null;
         for (SinkRecord r : records) {
             if (w == null || !w.owns(r)) {
-                TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
-                w = writers.computeIfAbsent(tp, p -> new PartitionWriter(p, shared));
+                w = writers.computeIfAbsent(PartitionWriter.origin(r), p -> new PartitionWriter(p, shared));
             }
             w.write(r);
         }
@@ -81,6 +81,7 @@ public final class SinkWriter implements AutoCloseable {
                 shared.resume(tp);
             }
         }
+        pausedGauge = pausedByUs.size();
     }
 
     /**
@@ -117,6 +118,15 @@ public final class SinkWriter implements AutoCloseable {
             owners.get(order[i]).commitWhere(f -> f == victim);
             used -= sizes[order[i]];
         }
+    }
+
+    /** Partitions paused because their files cannot be committed now, for the metrics thread. */
+    public long pausedGauge() {
+        return pausedGauge;
+    }
+
+    public io.sluice.connect.common.fault.Health health() {
+        return shared.health();
     }
 
     /** Open files after the last batch, for the metrics thread. */

@@ -1,5 +1,7 @@
 package io.sluice.connect.s3.write;
 
+import io.sluice.connect.common.fault.Health;
+import io.sluice.connect.common.fault.RetryBudget;
 import io.sluice.connect.s3.S3SinkConfig;
 import io.sluice.connect.s3.parquet.ParquetFiles;
 import io.sluice.connect.s3.partition.Partitioner;
@@ -11,6 +13,7 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** What every partition writer of a task shares: settings, the bucket, the partitioner, the worker's context. */
 final class WriterContext {
@@ -32,6 +35,8 @@ final class WriterContext {
     private final long rotateIntervalMs;
     private final long rotateSizeBytes;
     private final boolean reportIgnoredNulls;
+    private final RetryBudget retry;
+    private final Health health = new Health();
     private final java.util.Queue<Runnable> requests = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.List<java.util.concurrent.Future<Void>> reports = new java.util.ArrayList<>();
 
@@ -49,6 +54,7 @@ final class WriterContext {
         this.compatibility = config.schemaCompatibility();
         this.nulls = config.nullValues();
         this.reportIgnoredNulls = config.reportIgnoredNulls();
+        this.retry = config.retryBudget();
         this.partSize = config.partSize();
         this.flushSize = config.flushSize();
         this.rotateIntervalMs = config.rotateIntervalMs();
@@ -69,6 +75,27 @@ final class WriterContext {
 
     SinkMetrics metrics() {
         return metrics;
+    }
+
+    Health health() {
+        return health;
+    }
+
+    /**
+     * S3 failed with {@code e}: a fault a retry cannot fix fails the task at once, naming the cause; S3 being away
+     * is retried (the caller keeps its files and pauses) until s3.retry.timeout.ms has passed since the first failure
+     * in a row, then fails the task too. {@code what} says what failed, for the message.
+     */
+    void s3Failed(String what, SdkException e) {
+        if (!S3Storage.unavailable(e)) {
+            throw new ConnectException(what + " failed and a retry cannot help: " + storage.problem(e), e);
+        }
+        long now = System.currentTimeMillis();
+        long since = health.failed(now);
+        if (retry.exhausted(1, now - since)) {
+            throw new ConnectException(what + " failed: S3 has been unavailable for " + (now - since) / 1000
+                    + " s (" + retry.describe() + "); last error: " + e.getMessage(), e);
+        }
     }
 
     ParquetFiles.Settings settings() {
