@@ -1,0 +1,141 @@
+package io.sluice.connect.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.connect.testkit.ConnectCluster;
+import io.sluice.connect.testkit.ConnectClusterExtension;
+import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.TcpProxy;
+import io.sluice.connect.testkit.Wait;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The S3 sink under lasting faults on a real worker whose offset flush is rare (10 minutes, as some operators set
+ * it): an idle partition's file is still committed on schedule; a store that denies every request fails the task
+ * at once instead of leaving it RUNNING; a topic-renaming transform cannot steer keys.
+ */
+class S3FaultsBundleIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    static final ConnectClusterExtension CLUSTER = new ConnectClusterExtension(b -> b
+            .kafkaVersion(System.getProperty("sluice.kafka.version")).workers(1).pluginPath(Bundle.pluginPath())
+            .workerProperty("plugin.discovery", "service_load")
+            .workerProperty("offset.flush.interval.ms", "600000"));
+
+    private static S3Server s3;
+    private static S3Client client;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3 = new S3Server();
+        client = s3.client();
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        client.close();
+        s3.close();
+    }
+
+    private static Map<String, String> sink(String bucket, String topic) {
+        s3.createBucket(bucket);
+        Map<String, String> config = new HashMap<>(s3.sinkProps(bucket));
+        config.put("connector.class", "io.sluice.connect.s3.S3ParquetSinkConnector");
+        config.put("topics", topic);
+        config.put("tasks.max", "1");
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        config.put("flush.size", "1000000");
+        config.put("kafka.metadata.fields", "topic,partition,offset");
+        return config;
+    }
+
+    private static List<Map.Entry<String, String>> rows(int from, int to) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(Map.entry("k" + i, "{\"id\":" + i + ",\"region\":\"eu\"}"));
+        }
+        return out;
+    }
+
+    private static List<String> keys(String bucket) {
+        return client.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(o -> o.key())
+                .filter(k -> k.endsWith(".parquet")).toList();
+    }
+
+    /** Records stop arriving: the open file is committed after rotate.schedule.interval.ms, not at the offset flush. */
+    @Test
+    void anIdlePartitionsFileIsCommittedOnScheduleDespiteARareOffsetFlush() {
+        ConnectCluster cluster = CLUSTER.cluster();
+        cluster.createTopic("idle", 1);
+        Map<String, String> config = sink("idle", "idle");
+        config.put("rotate.schedule.interval.ms", "3000");
+        try (var connector = cluster.rest().run("idle-sink", config, 1, TIMEOUT)) {
+            cluster.produce("idle", rows(0, 20));
+            long produced = System.nanoTime();
+            Wait.until("the idle partition's file committed", Duration.ofSeconds(60), () -> !keys("idle").isEmpty());
+            assertThat(Duration.ofNanos(System.nanoTime() - produced)).as("on schedule, not at the 10-minute flush")
+                    .isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    /** A store answering 403 to everything (revoked credentials): FAILED with the cause, within seconds. */
+    @Test
+    void accessDeniedFailsTheTaskWithTheCauseInsteadOfRetryingForever() throws Exception {
+        ConnectCluster cluster = CLUSTER.cluster();
+        cluster.createTopic("denied", 1);
+        int port = Integer.parseInt(s3.url().substring(s3.url().lastIndexOf(':') + 1));
+        try (TcpProxy proxy = new TcpProxy(port)) {
+            Map<String, String> config = sink("denied", "denied");
+            config.put("store.url", "http://127.0.0.1:" + proxy.port());
+            config.put("rotate.schedule.interval.ms", "1000");
+            try (var connector = cluster.rest().run("denied-sink", config, 1, TIMEOUT)) {
+                cluster.produce("denied", rows(0, 10));
+                Wait.until("the first file committed", Duration.ofSeconds(60), () -> !keys("denied").isEmpty());
+                proxy.failHttp(403);
+                long revoked = System.nanoTime();
+                cluster.produce("denied", rows(10, 20));
+                JsonNode[] status = new JsonNode[1];
+                Wait.until("the task FAILED", TIMEOUT, () -> { // the connector itself stays RUNNING
+                    status[0] = cluster.rest().status("denied-sink");
+                    return "FAILED".equals(status[0].at("/tasks/0/state").asText());
+                });
+                String trace = status[0].at("/tasks/0/trace").asText();
+                assertThat(trace).contains("a retry cannot help").contains("403");
+                assertThat(Duration.ofNanos(System.nanoTime() - revoked)).isLessThan(Duration.ofSeconds(60));
+            }
+        }
+    }
+
+    /** RegexRouter on the sink renames topics from data: objects stay under the topic the records were read from. */
+    @Test
+    void aTopicRenamingTransformCannotSteerObjectKeys() {
+        ConnectCluster cluster = CLUSTER.cluster();
+        cluster.createTopic("renamed", 1);
+        Map<String, String> config = sink("renamed", "renamed");
+        config.put("rotate.schedule.interval.ms", "1000");
+        config.put("transforms", "rename");
+        config.put("transforms.rename.type", "org.apache.kafka.connect.transforms.RegexRouter");
+        config.put("transforms.rename.regex", "renamed");
+        config.put("transforms.rename.replacement", "../elsewhere");
+        try (var connector = cluster.rest().run("renamed-sink", config, 1, TIMEOUT)) {
+            cluster.produce("renamed", rows(0, 30));
+            Wait.until("the file committed", Duration.ofSeconds(60), () -> !keys("renamed").isEmpty());
+            assertThat(keys("renamed")).allMatch(k -> k.startsWith("topics/renamed/partition=0/renamed+0+"));
+            assertThat(cluster.rest().status("renamed-sink").at("/tasks/0/state").asText()).isEqualTo("RUNNING");
+        }
+    }
+}
