@@ -88,6 +88,20 @@ final class Database {
         return URL_USERINFO.matcher(URL_SECRET.matcher(url).replaceAll("$1****")).replaceAll("$1****@");
     }
 
+    /**
+     * What went wrong, for a message: the error's own words and, when a pool wrapped the driver's error (HikariCP's
+     * "Connection is not available"), the driver's words too, which say why; passwords taken out.
+     */
+    static String reason(Throwable e, JdbcSourceConfig config) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root == e || root.getMessage() == null || root.getMessage().equals(e.getMessage())
+                ? e.getMessage() : e.getMessage() + " (" + root.getMessage() + ")";
+        return redact(text, config);
+    }
+
     /** {@code message} with the password taken out, should a driver ever echo it. */
     static String redact(String message, JdbcSourceConfig config) {
         String password = config.password();

@@ -111,6 +111,12 @@ public final class JdbcSourceConnector extends SourceConnector {
         } catch (SQLException | RuntimeException e) {
             RetryBudget budget = config.connectionRetryBudget();
             long elapsed = System.currentTimeMillis() - startedMs;
+            if (e instanceof SQLException sql && SqlFault.of(sql, dialect) == SqlFault.PERMANENT) {
+                context.raiseError(new ConnectException("Cannot list the tables of "
+                        + Database.redactUrl(config.url()).replaceAll("\\?.*", "") + " and a retry cannot help: "
+                        + reason(e), e));
+                return;
+            }
             if (budget.exhausted(attempt, elapsed)) {
                 context.raiseError(new ConnectException("Cannot list the tables of "
                         + Database.redactUrl(config.url()).replaceAll("\\?.*", "") + " after " + attempt + " attempts over "
@@ -132,7 +138,7 @@ public final class JdbcSourceConnector extends SourceConnector {
 
 
     private String reason(Exception e) {
-        return Database.redact(e.getMessage(), config);
+        return Database.reason(e, config);
     }
 
     private void rediscover() {

@@ -14,8 +14,6 @@ import io.sluice.connect.jdbc.source.TableId;
 import io.sluice.connect.jdbc.source.TableReader;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -45,6 +43,7 @@ public final class JdbcSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(JdbcSourceTask.class);
 
     private JdbcSourceConfig config;
+    private Dialect dialect;
     private HikariDataSource pool;
     private ReadBound bound;
     private List<TableReader> readers;
@@ -80,7 +79,7 @@ public final class JdbcSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new JdbcSourceConfig(props);
-        Dialect dialect = Dialect.of(config.dialectName(), config.url(),
+        dialect = Dialect.of(config.dialectName(), config.url(),
                 config.quoteIdentifiers());
         Calendar dbCalendar = Calendar.getInstance(config.dbTimeZone());
         TypeMapping types = new TypeMapping(dialect, config.numericMapping(), config.timestampGranularity(),
@@ -311,23 +310,23 @@ public final class JdbcSourceTask extends SourceTask {
 
     private void onFailure(TableReader r, SQLException e) {
         long now = System.currentTimeMillis();
-        String reason = Database.redact(e.getMessage(), config);
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.equals("42P01") || state.equals("42S02")) {
+        String reason = Database.reason(e, config);
+        SqlFault fault = SqlFault.of(e, dialect);
+        if (fault == SqlFault.TABLE_GONE) {
             r.abort(now + config.getLong(JdbcSourceConfig.POLL_INTERVAL_MS));
             log.warn("{} no longer exists ({}); skipping it until the connector picks up the table list", r.name(),
                     reason);
             return;
         }
-        if (state.startsWith("42") || state.startsWith("22") || state.startsWith("28")) {
-            r.abort(now); // syntax, unknown objects, permissions, invalid data: the same query fails the same way
+        if (fault == SqlFault.PERMANENT) {
+            r.abort(now); // the same query (or login) fails the same way
             throw new ConnectException("Reading " + r.name() + " failed and a retry cannot help: " + reason, e);
         }
         long since = health.failed(now);
         int failures;
         boolean exhausted;
         String budget;
-        if (connectionLost(e, state)) {
+        if (fault == SqlFault.CONNECTION) {
             failures = ++connectionFailures;
             RetryBudget retry = config.connectionRetryBudget();
             exhausted = retry.exhausted(failures, now - since);
@@ -349,11 +348,6 @@ public final class JdbcSourceTask extends SourceTask {
                 + "delivered row: {}", r.name(), failures, (now - since) / 1000, budget, backoff, reason);
     }
 
-    /** Whether the database could not be reached or the connection broke, as opposed to the query failing. */
-    private static boolean connectionLost(SQLException e, String state) {
-        return state.startsWith("08") || e instanceof SQLTransientConnectionException
-                || e instanceof SQLNonTransientConnectionException;
-    }
 
     private void sleep(long ms) throws InterruptedException {
         synchronized (lock) {

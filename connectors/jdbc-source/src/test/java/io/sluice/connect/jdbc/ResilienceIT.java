@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.connect.jdbc.source.TableId;
 import io.sluice.connect.testkit.TcpProxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.kafka.connect.data.Struct;
@@ -113,6 +114,64 @@ class ResilienceIT {
                 }
             }).isInstanceOf(ConnectException.class).hasMessageContaining("failed 2 times in a row")
                     .hasMessageContaining("connection.attempts=2");
+        }
+    }
+
+    /**
+     * The connector's database user is disabled mid-run (PostgreSQL NOLOGIN, MariaDB ACCOUNT LOCK) and its sessions
+     * ended: the task does not retry for minutes, it fails as soon as the login is refused, naming the cause.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aDisabledDatabaseUserFailsTheTaskAtOnce(TestDatabase db) throws Exception {
+        String t = TestDatabase.table("disabled_user");
+        TableId id = db.createRowsTable(t);
+        db.exec("INSERT INTO " + t + " (v) VALUES ('a')");
+        String user = "sluice_" + t.substring(t.length() - 6).replace("_", "");
+        boolean pg = db == TestDatabase.POSTGRES;
+        if (pg) {
+            db.exec("DROP ROLE IF EXISTS " + user, "CREATE ROLE " + user + " LOGIN PASSWORD 'pw'",
+                    "GRANT SELECT ON " + t + " TO " + user);
+        } else {
+            db.exec("DROP USER IF EXISTS '" + user + "'@'%'", "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw'",
+                    "GRANT SELECT ON test.* TO '" + user + "'@'%'");
+        }
+        Map<String, String> p = db.props("incrementing");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
+        p.put(JdbcSourceConfig.CONNECTION_USER, user);
+        p.put(JdbcSourceConfig.CONNECTION_PASSWORD, "pw");
+        p.put(JdbcSourceConfig.CONNECTION_BACKOFF_MS, "100");
+        p.put(JdbcSourceConfig.CONNECTION_TIMEOUT_MS, "1000");
+        try (TaskHarness h = new TaskHarness(p, id).start()) {
+            h.pollUntilCount(1);
+            if (pg) {
+                db.exec("ALTER ROLE " + user + " NOLOGIN",
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + user + "'");
+            } else {
+                db.exec("ALTER USER '" + user + "'@'%' ACCOUNT LOCK");
+                try (java.sql.Connection c = db.connect(); var s = c.createStatement();
+                     var rs = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + user + "'")) {
+                    List<Long> sessions = new java.util.ArrayList<>();
+                    while (rs.next()) {
+                        sessions.add(rs.getLong(1));
+                    }
+                    for (long session : sessions) {
+                        db.exec("KILL " + session);
+                    }
+                }
+            }
+            db.exec("INSERT INTO " + t + " (v) VALUES ('b')");
+            long disabled = System.nanoTime();
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 200; i++) {
+                    h.poll();
+                }
+            }).isInstanceOf(ConnectException.class).hasMessageContaining("a retry cannot help")
+                    .hasMessageContaining(pg ? "not permitted to log in" : "locked");
+            assertThat(Duration.ofNanos(System.nanoTime() - disabled)).isLessThan(Duration.ofSeconds(30));
+        } finally {
+            db.exec(pg ? "DROP OWNED BY " + user : "SELECT 1", pg ? "DROP ROLE IF EXISTS " + user
+                    : "DROP USER IF EXISTS '" + user + "'@'%'");
         }
     }
 

@@ -93,6 +93,14 @@ public abstract class Dialect {
         return id.qualified();
     }
 
+    /**
+     * Whether the database refused the login for good in a way its SQLState does not say (class 28 always means
+     * that): a locked account, for instance. Looks through the causes, as a pool wraps the driver's error.
+     */
+    public boolean rejectsLogin(SQLException e) {
+        return false;
+    }
+
     /** Driver properties every pooled connection gets. */
     public Properties driverProperties() {
         return new Properties();

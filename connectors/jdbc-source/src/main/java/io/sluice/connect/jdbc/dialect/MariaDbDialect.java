@@ -44,6 +44,17 @@ public final class MariaDbDialect extends Dialect {
         return p;
     }
 
+    /** MariaDB's ER_ACCOUNT_HAS_BEEN_LOCKED (4151) and MySQL's (3118) come with SQLState HY000. */
+    @Override
+    public boolean rejectsLogin(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == 4151 || s.getErrorCode() == 3118)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public String connectionInitSql(ZoneId dbZone) {
         // TIMESTAMP columns arrive in the session's zone: make it db.timezone so they read like DATETIME ones.
