@@ -100,6 +100,40 @@ class ResilienceIT {
         }
     }
 
+    /**
+     * A 90-second outage, as a database restart or a managed failover takes, with every connection setting at its
+     * default: the task stays up (no exception from poll), and once the database answers it reads on from the last
+     * delivered row, every row once.
+     */
+    @Test
+    void aNinetySecondOutageIsRiddenOutWithTheDefaults() throws Exception {
+        String t = TestDatabase.table("outage_90s");
+        TableId id = DB.createRowsTable(t);
+        DB.exec("INSERT INTO " + t + " (v) VALUES ('before')");
+        Map<String, String> p = DB.props("incrementing");
+        p.put(JdbcSourceConfig.INCREMENTING_COLUMN_NAME, "id");
+        try (TcpProxy proxy = new TcpProxy(5432)) {
+            p.put(JdbcSourceConfig.CONNECTION_URL, "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test");
+            try (TaskHarness h = new TaskHarness(p, id).start()) {
+                h.pollUntilCount(1);
+                proxy.down();
+                DB.exec("INSERT INTO " + t + " (v) VALUES ('during')");
+                long down = System.nanoTime();
+                while (System.nanoTime() - down < Duration.ofSeconds(90).toNanos()) {
+                    h.poll(); // would throw once the task gave up
+                }
+                assertThat((long) h.metric("retrying-since-ms", Map.of())).isPositive();
+                proxy.up();
+                long up = System.nanoTime();
+                h.pollUntil(d -> d.size() >= 2, Duration.ofSeconds(120));
+                System.out.printf("90 s outage with the defaults: reading again %d s after the database answered%n",
+                        Duration.ofNanos(System.nanoTime() - up).toSeconds());
+                assertThat(h.values("v")).containsExactly("before", "during");
+                assertThat((long) h.metric("retrying-since-ms", Map.of())).isZero();
+            }
+        }
+    }
+
     @Test
     void whenTheRetryBudgetIsSpentTheTaskFailsWithTheReason() throws Exception {
         String t = TestDatabase.table("budget");
