@@ -202,7 +202,9 @@ class ResilienceIT {
                 }
             }).isInstanceOf(ConnectException.class).hasMessageContaining("a retry cannot help")
                     .hasMessageContaining(pg ? "not permitted to log in" : "locked");
-            assertThat(Duration.ofNanos(System.nanoTime() - disabled)).isLessThan(Duration.ofSeconds(30));
+            Duration toFailed = Duration.ofNanos(System.nanoTime() - disabled);
+            System.out.printf("%s user disabled: task failed %d ms later%n", db, toFailed.toMillis());
+            assertThat(toFailed).isLessThan(Duration.ofSeconds(30));
         } finally {
             db.exec(pg ? "DROP OWNED BY " + user : "SELECT 1", pg ? "DROP ROLE IF EXISTS " + user
                     : "DROP USER IF EXISTS '" + user + "'@'%'");
@@ -255,7 +257,10 @@ class ResilienceIT {
             h.task().stop();
             io.sluice.connect.testkit.Wait.until("the query to be cancelled", Duration.ofSeconds(10),
                     () -> count(c, running) == 0);
-            assertThat(Duration.ofNanos(System.nanoTime() - stop)).isLessThan(Duration.ofSeconds(10));
+            Duration cancelled = Duration.ofNanos(System.nanoTime() - stop);
+            System.out.printf("%s stop during a 60 s query: query gone from the server %d ms later%n", db,
+                    cancelled.toMillis());
+            assertThat(cancelled).isLessThan(Duration.ofSeconds(10));
         }
     }
 

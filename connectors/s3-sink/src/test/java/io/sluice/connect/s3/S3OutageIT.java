@@ -117,7 +117,33 @@ class S3OutageIT {
                 .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
                 .hasMessageContaining("a retry cannot help").hasMessageContaining("denied")
                 .hasMessageContaining("403");
-        assertThat(Duration.ofNanos(System.nanoTime() - denied)).isLessThan(Duration.ofSeconds(10));
+        Duration toFailed = Duration.ofNanos(System.nanoTime() - denied);
+        System.out.printf("403 on every request: task failed %d ms after access was denied%n", toFailed.toMillis());
+        assertThat(toFailed).isLessThan(Duration.ofSeconds(10));
+        task.stop();
+    }
+
+    /** The bucket deleted under a running sink: the task fails at once naming the bucket, not retrying forever. */
+    @Test
+    void aDeletedBucketFailsTheTaskAtOnceNamingIt() throws Exception {
+        Map<String, String> props = throughProxy("deleted", 1);
+        props.put("rotate.schedule.interval.ms", "1");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext context = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = context.start(props);
+        task.put(Orders.records(0, 0, 20));
+        task.preCommit(Map.of());
+        for (var o : client.listObjectsV2Paginator(b -> b.bucket("deleted")).contents()) {
+            client.deleteObject(b -> b.bucket("deleted").key(o.key()));
+        }
+        client.deleteBucket(b -> b.bucket("deleted"));
+        long deleted = System.nanoTime();
+        task.put(Orders.records(0, 20, 40));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.preCommit(Map.of()))
+                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+                .hasMessageContaining("a retry cannot help").hasMessageContaining("'deleted' does not exist");
+        System.out.printf("bucket deleted: task failed %d ms later%n",
+                Duration.ofNanos(System.nanoTime() - deleted).toMillis());
         task.stop();
     }
 
@@ -144,6 +170,8 @@ class S3OutageIT {
                 failed = e;
             }
         }
+        System.out.printf("S3 unavailable with s3.retry.timeout.ms=2000: task failed %d ms after the outage began%n",
+                System.currentTimeMillis() - down);
         assertThat(System.currentTimeMillis() - down).isGreaterThanOrEqualTo(2_000);
         assertThat(failed).isNotNull().hasMessageContaining("s3.retry.timeout.ms=2000");
         task.stop();
