@@ -8,12 +8,16 @@ import io.sluice.connect.smt.dlq.Violation;
 import io.sluice.connect.smt.outbox.OutboxEvents;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.Monitorable;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.errors.DataException;
@@ -27,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * change envelopes (as Debezium's EventRouter does, with the same keys and defaults) and plain rows, such as those
  * a JDBC source polls from the outbox table, which Debezium's router passes through unrouted.
  */
-public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<R>, Versioned, Monitorable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRouter.class);
 
@@ -147,6 +151,9 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
 
     private OutboxEvents<R> events;
     private DeadLetters<R> invalid;
+    private final LongAdder routed = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder invalidRows = new LongAdder();
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -182,14 +189,36 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
     @Override
     public R apply(R record) {
         try {
-            return events.route(record);
+            R event = events.route(record);
+            if (event == null) {
+                dropped.increment();
+            } else if (event != record) { // not a heartbeat or schema change passed through
+                routed.increment();
+            }
+            return event;
         } catch (OutboxEvents.InvalidRow e) {
+            invalidRows.increment();
             if (invalid != null) {
                 return invalid.deadLetter(record, OutboxRouter.class.getName(), null, new Violation("outbox", e.column(), e.getMessage()));
             }
             throw new DataException("OutboxRouter cannot route " + OutboxEvents.where(record) + ": " + e.getMessage()
                     + "; fix the row or the column settings, or set " + INVALID_BEHAVIOR + "=route");
         }
+    }
+
+    /** Kafka 4.1+: events routed, rows dropped by design (updates, deletes, tombstones), invalid rows. */
+    @Override
+    public void withPluginMetrics(PluginMetrics metrics) {
+        gauge(metrics, "events-routed-total", "Outbox rows routed as events.", routed);
+        gauge(metrics, "rows-dropped-total", "Outbox changes dropped by design: updates and deletes as "
+                + "table.op.invalid.behavior and table.op.delete.behavior say, tombstones.", dropped);
+        gauge(metrics, "rows-invalid-total", "Rows that could not become events (failed, or routed to invalid.topic).",
+                invalidRows);
+    }
+
+    private static void gauge(PluginMetrics metrics, String name, String doc, LongAdder counter) {
+        metrics.addMetric(metrics.metricName(name, doc, new java.util.LinkedHashMap<>()),
+                (Gauge<Long>) (config, now) -> counter.sum());
     }
 
     @Override

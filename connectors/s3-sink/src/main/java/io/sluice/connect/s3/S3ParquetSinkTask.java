@@ -39,8 +39,8 @@ public class S3ParquetSinkTask extends SinkTask {
         SinkMetrics metrics = new SinkMetrics();
         sinkWriter = new SinkWriter(config, storage, context, metrics);
         writer = new WriteBehind(sinkWriter, props.getOrDefault("name", "task"));
-        metrics.register(pluginMetrics(), sinkWriter::openFilesGauge, sinkWriter::memoryGauge, storage::retries,
-                sinkWriter::pausedGauge, sinkWriter.health());
+        metrics.register(pluginMetrics(), sinkWriter::openFilesGauge, sinkWriter::memoryGauge,
+                config.memoryBufferBytes(), storage::retries, sinkWriter::pausedGauge, sinkWriter.health());
         log.info("S3 Parquet sink task writing to s3://{}/{}", config.bucket(), config.topicsDir());
     }
 

@@ -20,8 +20,8 @@ public final class SinkMetrics {
     final AtomicLong recordsReported = new AtomicLong();
 
     /** Registers the gauges; the suppliers and {@code health} are read when sampled. */
-    public void register(PluginMetrics registry, LongSupplier openFiles, LongSupplier buffered, LongSupplier retries,
-                         LongSupplier pausedPartitions, Health health) {
+    public void register(PluginMetrics registry, LongSupplier openFiles, LongSupplier buffered, long budget,
+                         LongSupplier retries, LongSupplier pausedPartitions, Health health) {
         if (registry == null) {
             return;
         }
@@ -36,6 +36,8 @@ public final class SinkMetrics {
         gauge(registry, "open-files", "Parquet files open in this task.", openFiles);
         gauge(registry, "buffered-bytes", "Heap held by open files (row groups and parts not yet uploaded).",
                 buffered);
+        gauge(registry, "memory-budget-bytes", "The task's memory budget (memory.buffer.max.bytes): buffered-bytes "
+                + "near it means open files are committed early.", () -> budget);
         gauge(registry, "s3-retries-total", "S3 requests retried after throttling, 5xx or I/O errors.", retries);
         gauge(registry, "paused-partitions", "Partitions paused because S3 cannot take their files now.",
                 pausedPartitions);
