@@ -20,6 +20,8 @@ import org.apache.kafka.common.metrics.stats.Max;
  */
 final class TaskMetrics {
 
+    private static final java.util.concurrent.atomic.AtomicLong SENSORS = new java.util.concurrent.atomic.AtomicLong();
+
     private final Sensor pollTime;
 
     private TaskMetrics(Sensor pollTime) {
@@ -60,7 +62,9 @@ final class TaskMetrics {
                 p -> mxBean(p) == null ? 0 : mxBean(p).getIdleConnections(), pool);
         gauge(registry, "pool-threads-awaiting", "Threads waiting for a pooled connection.", none,
                 p -> mxBean(p) == null ? 0 : mxBean(p).getThreadsAwaitingConnection(), pool);
-        Sensor sensor = registry.addSensor("jdbc-poll-time");
+        // Sensor names are worker-wide: each task needs its own, or the first task to stop (a failed one, a
+        // rebalance) removes the sensor, and every other task's poll-time metrics with it.
+        Sensor sensor = registry.addSensor("sluice-jdbc-poll-time-" + SENSORS.incrementAndGet());
         sensor.add(registry.metricName("poll-time-avg-ms", "Average time a poll spent reading from the database.", none), new Avg());
         sensor.add(registry.metricName("poll-time-max-ms", "Longest time a poll spent reading from the database.", none), new Max());
         return new TaskMetrics(sensor);
