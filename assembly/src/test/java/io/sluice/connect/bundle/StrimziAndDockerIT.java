@@ -66,6 +66,31 @@ class StrimziAndDockerIT {
         assertThat(connect.at("/spec/config/config.providers").asText()).isEqualTo("env");
     }
 
+    /**
+     * Strimzi's metrics, the Docker image and the compose file all use the operations pack's exporter rules: the
+     * KafkaConnect's metricsConfig names the generated ConfigMap, which holds the zip's rules; the image runs the
+     * worker with the agent the build writes and the zip's rules; compose publishes the metrics port.
+     */
+    @Test
+    void strimziDockerAndComposeServeTheOperationsPacksMetrics() throws Exception {
+        String rules = Files.readString(Bundle.dir().resolve("etc/monitoring/jmx-exporter.yaml"), StandardCharsets.UTF_8);
+        JsonNode connect = YAML.readTree(STRIMZI.resolve("kafka-connect.yaml").toFile());
+        assertThat(connect.at("/spec/metricsConfig/type").asText()).isEqualTo("jmxPrometheusExporter");
+        JsonNode ref = connect.at("/spec/metricsConfig/valueFrom/configMapKeyRef");
+        JsonNode configMap = YAML.readTree(STRIMZI.resolve("kafka-connect-metrics.yaml").toFile());
+        assertThat(configMap.path("kind").asText()).isEqualTo("ConfigMap");
+        assertThat(configMap.at("/metadata/name").asText()).isEqualTo(ref.path("name").asText());
+        assertThat(configMap.at("/data").path(ref.path("key").asText()).asText()).isEqualTo(rules);
+
+        String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"), StandardCharsets.UTF_8);
+        Matcher agent = Pattern.compile("(?m)^COPY (assembly/target/\\S+\\.jar) (\\S+)$").matcher(dockerfile);
+        assertThat(agent.find()).as("the Dockerfile copies the agent jar").isTrue();
+        assertThat(ROOT.resolve(agent.group(1))).as("the build writes " + agent.group(1)).isRegularFile();
+        assertThat(dockerfile).contains("-javaagent:" + agent.group(2) + "=9404:/opt/kafka/config/sluice/jmx-exporter.yaml")
+                .contains("etc/monitoring/jmx-exporter.yaml /monitoring/").contains("EXPOSE 8083 9404");
+        assertThat(Files.readString(ROOT.resolve("docker/compose.yaml"), StandardCharsets.UTF_8)).contains("\"9404:9404\"");
+    }
+
     @Test
     void theKafkaConnectorsAreTheConfigExamples() throws Exception {
         List<JsonNode> resources = new ArrayList<>();
