@@ -125,6 +125,58 @@ class S3FaultsBundleIT {
         }
     }
 
+    /** The bucket deleted under a running sink: the task FAILED naming the bucket, not retrying forever. */
+    @Test
+    void aDeletedBucketFailsTheTaskNamingIt() {
+        ConnectCluster cluster = CLUSTER.cluster();
+        cluster.createTopic("gone", 1);
+        Map<String, String> config = sink("gone", "gone");
+        config.put("rotate.schedule.interval.ms", "1000");
+        try (var connector = cluster.rest().run("gone-sink", config, 1, TIMEOUT)) {
+            cluster.produce("gone", rows(0, 10));
+            Wait.until("the first file committed", Duration.ofSeconds(60), () -> !keys("gone").isEmpty());
+            for (var o : client.listObjectsV2Paginator(b -> b.bucket("gone")).contents()) {
+                client.deleteObject(b -> b.bucket("gone").key(o.key()));
+            }
+            client.deleteBucket(b -> b.bucket("gone"));
+            long deleted = System.nanoTime();
+            cluster.produce("gone", rows(10, 20));
+            JsonNode[] status = new JsonNode[1];
+            Wait.until("the task FAILED", TIMEOUT, () -> {
+                status[0] = cluster.rest().status("gone-sink");
+                return "FAILED".equals(status[0].at("/tasks/0/state").asText());
+            });
+            System.out.printf("bucket deleted on a real worker: task FAILED %d ms later%n",
+                    Duration.ofNanos(System.nanoTime() - deleted).toMillis());
+            assertThat(status[0].at("/tasks/0/trace").asText()).contains("a retry cannot help")
+                    .contains("'gone' does not exist");
+        }
+    }
+
+    /** A value that would make a key longer than S3 allows is a bad record: to the DLQ, the rest written. */
+    @Test
+    void aKeyTooLongGoesToTheDeadLetterQueueAndTheRestIsWritten() {
+        ConnectCluster cluster = CLUSTER.cluster();
+        cluster.createTopic("long-keys", 1);
+        Map<String, String> config = sink("long-keys", "long-keys");
+        config.put("rotate.schedule.interval.ms", "1000");
+        config.put("partitioner.class", "field");
+        config.put("partition.field.name", "region");
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", "long-keys-dlq");
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        try (var connector = cluster.rest().run("long-keys-sink", config, 1, TIMEOUT)) {
+            cluster.produce("long-keys", List.of(Map.entry("k0", "{\"id\":0,\"region\":\"eu\"}"),
+                    Map.entry("k1", "{\"id\":1,\"region\":\"" + "r".repeat(1_100) + "\"}"),
+                    Map.entry("k2", "{\"id\":2,\"region\":\"us\"}")));
+            assertThat(cluster.consume("long-keys-dlq", 1, TIMEOUT)).extracting(r -> new String(r.key(),
+                    java.nio.charset.StandardCharsets.UTF_8)).containsExactly("k1");
+            Wait.until("the two good records' files", Duration.ofSeconds(60), () -> keys("long-keys").size() == 2);
+            assertThat(keys("long-keys")).allMatch(k -> k.length() < 200);
+            assertThat(cluster.rest().status("long-keys-sink").at("/tasks/0/state").asText()).isEqualTo("RUNNING");
+        }
+    }
+
     /** RegexRouter on the sink renames topics from data: objects stay under the topic the records were read from. */
     @Test
     void aTopicRenamingTransformCannotSteerObjectKeys() {
