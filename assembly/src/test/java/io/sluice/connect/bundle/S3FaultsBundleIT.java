@@ -8,6 +8,7 @@ import io.sluice.connect.testkit.ConnectClusterExtension;
 import io.sluice.connect.testkit.S3Server;
 import io.sluice.connect.testkit.TcpProxy;
 import io.sluice.connect.testkit.Wait;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -169,8 +170,8 @@ class S3FaultsBundleIT {
             cluster.produce("long-keys", List.of(Map.entry("k0", "{\"id\":0,\"region\":\"eu\"}"),
                     Map.entry("k1", "{\"id\":1,\"region\":\"" + "r".repeat(1_100) + "\"}"),
                     Map.entry("k2", "{\"id\":2,\"region\":\"us\"}")));
-            assertThat(cluster.consume("long-keys-dlq", 1, TIMEOUT)).extracting(r -> new String(r.key(),
-                    java.nio.charset.StandardCharsets.UTF_8)).containsExactly("k1");
+            assertThat(cluster.consume("long-keys-dlq", 1, TIMEOUT)).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactly("k1");
             Wait.until("the two good records' files", Duration.ofSeconds(60), () -> keys("long-keys").size() == 2);
             assertThat(keys("long-keys")).allMatch(k -> k.length() < 200);
             assertThat(cluster.rest().status("long-keys-sink").at("/tasks/0/state").asText()).isEqualTo("RUNNING");
