@@ -12,6 +12,7 @@ import io.sluice.connect.testkit.ConnectCluster;
 import io.sluice.connect.testkit.ConnectClusterExtension;
 import io.sluice.connect.testkit.ConnectRestClient;
 import io.sluice.connect.testkit.ConnectWorker;
+import io.sluice.connect.testkit.Prerequisite;
 import io.sluice.connect.testkit.Wait;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -411,7 +412,7 @@ abstract class BundleOnWorkersIT {
                     + "flag TINYINT(1) NOT NULL)");
             st.execute("INSERT INTO " + items + " (name, flag) SELECT CONCAT('i', seq), seq % 2 FROM seq_1_to_20");
         } catch (java.sql.SQLException e) {
-            org.junit.jupiter.api.Assumptions.abort("MariaDB is not reachable at " + mariaUrl + " (" + e.getMessage()
+            Prerequisite.missing("MariaDB is not reachable at " + mariaUrl + " (" + e.getMessage()
                     + "); this end-to-end test needs it (set -Dsluice.mariadb.url)");
         }
 
@@ -558,7 +559,7 @@ abstract class BundleOnWorkersIT {
         try {
             return java.sql.DriverManager.getConnection(url);
         } catch (java.sql.SQLException e) {
-            org.junit.jupiter.api.Assumptions.abort("PostgreSQL is not reachable at " + url + " (" + e.getMessage()
+            Prerequisite.missing("PostgreSQL is not reachable at " + url + " (" + e.getMessage()
                     + "); this end-to-end test needs it (set -Dsluice.postgres.url)");
             return null;
         }

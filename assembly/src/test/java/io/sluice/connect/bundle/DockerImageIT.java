@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.connect.testkit.ConnectCluster;
 import io.sluice.connect.testkit.ConnectRestClient;
+import io.sluice.connect.testkit.Prerequisite;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -83,9 +83,8 @@ class DockerImageIT {
     @Test
     void theImageServesTheBundleNextToABrokerContainer() throws Exception {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
-            String why = "no Docker engine on this machine; this test builds and runs the image wherever one exists";
-            System.err.println("DockerImageIT skipped: " + why); // in the build log too, not only in the report
-            Assumptions.abort(why);
+            Prerequisite.unavailableHere("no Docker engine on this machine; this test builds and runs the image "
+                    + "wherever one exists");
         }
         ImageFromDockerfile image = new ImageFromDockerfile("sluice/kafka-connect-sluice-it", true)
                 .withFileFromPath("Dockerfile", DOCKER.resolve("Dockerfile"))

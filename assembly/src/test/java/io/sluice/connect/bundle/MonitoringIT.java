@@ -1,11 +1,11 @@
 package io.sluice.connect.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.connect.testkit.ConnectCluster;
+import io.sluice.connect.testkit.Prerequisite;
 import io.sluice.connect.testkit.S3Server;
 import io.sluice.connect.testkit.TcpProxy;
 import io.sluice.connect.testkit.Wait;
@@ -244,8 +244,10 @@ class MonitoringIT {
     @Test
     void prometheusEvaluatesEveryDashboardQueryAndTheAlertRulesAndTheFailedTaskAlertFires() throws Exception {
         Path prometheus = Path.of("/usr/bin/prometheus");
-        assumeTrue(Files.isExecutable(prometheus), "Debian's prometheus package is not installed (.ci/run installs "
-                + "it with apt-get): this test needs a real Prometheus server");
+        if (!Files.isExecutable(prometheus)) {
+            Prerequisite.missing("Debian's prometheus package is not installed (.ci/run installs it with apt-get): "
+                    + "this test needs a real Prometheus server");
+        }
         Path dir = Files.createTempDirectory("sluice-prometheus");
         Files.copy(PACK.resolve("sluice-alerts.yaml"), dir.resolve("sluice-alerts.yaml"));
         int port = freePort();
@@ -314,8 +316,10 @@ class MonitoringIT {
     @Test
     void promtoolChecksTheRulesAndTheirUnitTestsPass() throws Exception {
         Path promtool = Path.of("/usr/bin/promtool");
-        assumeTrue(Files.isExecutable(promtool), "Debian's prometheus package (promtool) is not installed (.ci/run "
-                + "installs it with apt-get)");
+        if (!Files.isExecutable(promtool)) {
+            Prerequisite.missing("Debian's prometheus package (promtool) is not installed (.ci/run installs it with "
+                    + "apt-get)");
+        }
         Path dir = Files.createTempDirectory("sluice-promtool");
         Files.copy(PACK.resolve("sluice-alerts.yaml"), dir.resolve("sluice-alerts.yaml"));
         try (var test = MonitoringIT.class.getResourceAsStream("/monitoring/sluice-alerts-test.yaml")) {

@@ -1,8 +1,7 @@
 package io.sluice.connect.jdbc;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.sluice.connect.jdbc.source.TableId;
+import io.sluice.connect.testkit.Prerequisite;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The machine's real PostgreSQL (127.0.0.1:5432, database test, user postgres) or MariaDB (127.0.0.1:3306,
  * database test, root). Overridable with SLUICE_PG_URL / SLUICE_MARIADB_URL; a test skips, saying why, when the
- * server does not answer.
+ * server does not answer (fails where the run requires servers: {@link Prerequisite}).
  */
 enum TestDatabase {
     POSTGRES("SLUICE_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test", "postgres"),
@@ -34,7 +33,7 @@ enum TestDatabase {
         try {
             return DriverManager.getConnection(url, user, "");
         } catch (SQLException e) {
-            assumeTrue(false, "No " + name() + " at " + url + " (" + e.getMessage() + "): this test needs it");
+            Prerequisite.missing("No " + name() + " at " + url + " (" + e.getMessage() + "): this test needs it");
             throw e;
         }
     }
