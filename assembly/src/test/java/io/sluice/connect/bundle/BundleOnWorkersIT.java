@@ -311,7 +311,7 @@ abstract class BundleOnWorkersIT {
             long lines = 0;
             for (ConnectWorker w : cluster.workers()) {
                 lines += Files.readAllLines(w.log(), StandardCharsets.UTF_8).stream()
-                        .filter(l -> l.contains("Dead-lettering record topic=" + topic + " ")).count();
+                        .filter(l -> l.contains("Dead-lettering record " + topic + " (source record)")).count();
             }
             assertThat(lines).as("ten lines a minute at most, the rest summed up").isBetween(1L, 30L);
         }

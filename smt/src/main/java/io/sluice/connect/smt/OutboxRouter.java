@@ -1,8 +1,10 @@
 package io.sluice.connect.smt;
 
+import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.config.Choice;
 import io.sluice.connect.common.config.PeerKeys;
+import io.sluice.connect.common.metrics.Gauges;
 import io.sluice.connect.smt.dlq.DeadLetters;
 import io.sluice.connect.smt.dlq.Violation;
 import io.sluice.connect.smt.outbox.OutboxEvents;
@@ -10,12 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.Monitorable;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.components.Versioned;
@@ -201,7 +202,7 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
             if (invalid != null) {
                 return invalid.deadLetter(record, OutboxRouter.class.getName(), null, new Violation("outbox", e.column(), e.getMessage()));
             }
-            throw new DataException("OutboxRouter cannot route " + OutboxEvents.where(record) + ": " + e.getMessage()
+            throw new DataException("OutboxRouter cannot route record " + RecordLocator.of(record) + ": " + e.getMessage()
                     + "; fix the row or the column settings, or set " + INVALID_BEHAVIOR + "=route");
         }
     }
@@ -209,16 +210,11 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
     /** Kafka 4.1+: events routed, rows dropped by design (updates, deletes, tombstones), invalid rows. */
     @Override
     public void withPluginMetrics(PluginMetrics metrics) {
-        gauge(metrics, "events-routed-total", "Outbox rows routed as events.", routed);
-        gauge(metrics, "rows-dropped-total", "Outbox changes dropped by design: updates and deletes as "
-                + "table.op.invalid.behavior and table.op.delete.behavior say, tombstones.", dropped);
-        gauge(metrics, "rows-invalid-total", "Rows that could not become events (failed, or routed to invalid.topic).",
-                invalidRows);
-    }
-
-    private static void gauge(PluginMetrics metrics, String name, String doc, LongAdder counter) {
-        metrics.addMetric(metrics.metricName(name, doc, new java.util.LinkedHashMap<>()),
-                (Gauge<Long>) (config, now) -> counter.sum());
+        Gauges.add(metrics, "events-routed-total", "Outbox rows routed as events.", routed::sum);
+        Gauges.add(metrics, "rows-dropped-total", "Outbox changes dropped by design: updates and deletes as "
+                + "table.op.invalid.behavior and table.op.delete.behavior say, tombstones.", dropped::sum);
+        Gauges.add(metrics, "rows-invalid-total", "Rows that could not become events (failed, or routed to invalid.topic).",
+                invalidRows::sum);
     }
 
     @Override

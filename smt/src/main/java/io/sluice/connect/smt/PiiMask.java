@@ -1,35 +1,34 @@
 package io.sluice.connect.smt;
 
+import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.config.Choice;
 import io.sluice.connect.common.config.ParsedBy;
+import io.sluice.connect.common.metrics.Gauges;
 import io.sluice.connect.common.path.FieldPath;
 import io.sluice.connect.smt.pii.Detector;
 import io.sluice.connect.smt.pii.MaskFailure;
 import io.sluice.connect.smt.pii.Masking;
 import io.sluice.connect.smt.pii.SchemaPlan;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.Monitorable;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.transforms.Transformation;
 
 /**
@@ -178,14 +177,9 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
             return; // both configure() and withPluginMetrics() must have happened, in either order
         }
         metricsRegistered = true;
-        metrics.addMetric(metrics.metricName("fields-masked-total", "Field values masked since the task started.",
-                new LinkedHashMap<>()), (Gauge<Long>) (config, now) -> masked.sum());
-        detectorHits.forEach((detector, hits) -> {
-            LinkedHashMap<String, String> tags = new LinkedHashMap<>();
-            tags.put("detector", detector);
-            metrics.addMetric(metrics.metricName("detector-hits-total", "PII findings in free text since the task started.",
-                    tags), (Gauge<Long>) (config, now) -> hits.sum());
-        });
+        Gauges.add(metrics, "fields-masked-total", "Field values masked since the task started.", masked::sum);
+        detectorHits.forEach((detector, hits) -> Gauges.add(metrics, "detector-hits-total",
+                "PII findings in free text since the task started.", Map.of("detector", detector), hits::sum));
     }
 
     @Override
@@ -204,13 +198,8 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
             return plan.isIdentity() ? record : newRecord(record, plan.schema(), plan.apply(value));
         } catch (MaskFailure e) {
             throw new DataException("PiiMask cannot mask field '" + e.path() + "' with rule '" + e.rule() + "': "
-                    + e.getMessage() + ", in " + where(record) + "; fix the rule or set on.error=redact");
+                    + e.getMessage() + ", in record " + RecordLocator.of(record) + "; fix the rule or set on.error=redact");
         }
-    }
-
-    private static String where(ConnectRecord<?> record) {
-        String at = "record topic=" + record.topic() + " partition=" + record.kafkaPartition();
-        return record instanceof SinkRecord sink ? at + " offset=" + sink.kafkaOffset() : at + " (source record)";
     }
 
     @Override

@@ -231,7 +231,7 @@ class OutboxRouterTest {
         router();
         assertThatThrownBy(() -> router.apply(source(ROW, row("p").put("aggregateid", null))))
                 .isInstanceOf(DataException.class).hasMessageContaining("'aggregateid' is null")
-                .hasMessageContaining("topic=shop.public.outbox").hasMessageContaining("invalid.behavior=route");
+                .hasMessageContaining("record shop.public.outbox (source record)").hasMessageContaining("invalid.behavior=route");
         assertThatThrownBy(() -> router.apply(source(null, Map.of("aggregatetype", "A", "aggregateid", "k"))))
                 .hasMessageContaining("'payload'");
         router("invalid.behavior", "route");
@@ -242,7 +242,7 @@ class OutboxRouterTest {
         OutboxRouter<SinkRecord> sinkSide = new OutboxRouter<>();
         sinkSide.configure(Map.of());
         assertThatThrownBy(() -> sinkSide.apply(new SinkRecord("t", 1, null, null, ROW, row("p").put("aggregateid", null), 77)))
-                .hasMessageContaining("offset=77");
+                .hasMessageContaining("record t-1@77");
     }
 
     @Test

@@ -199,7 +199,7 @@ class PiiMaskTest {
         assertThatThrownBy(() -> transform.apply(sink(CUSTOMER, customer())))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining("'contacts[*]'").hasMessageContaining("partial masks strings, not a STRUCT")
-                .hasMessageContaining("topic=customers partition=3 offset=1234").hasMessageContaining("on.error=redact");
+                .hasMessageContaining("record customers-3@1234").hasMessageContaining("on.error=redact");
         SourceRecord source = new SourceRecord(Map.of(), Map.of(), "customers", null, CUSTOMER, customer());
         PiiMask<SourceRecord> forSource = new PiiMask.Value<>();
         forSource.configure(Map.of("rules", "salary=detect"));

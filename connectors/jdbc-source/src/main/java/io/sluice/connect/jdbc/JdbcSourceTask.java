@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.fault.Health;
 import io.sluice.connect.common.fault.RetryBudget;
+import io.sluice.connect.common.metrics.Gauges;
 import io.sluice.connect.jdbc.dialect.Dialect;
 import io.sluice.connect.jdbc.schema.TypeMapping;
 import io.sluice.connect.jdbc.source.ChunkRange;
@@ -26,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -104,22 +104,13 @@ public final class JdbcSourceTask extends SourceTask {
             Position start = startPosition(s, stored.get(s.partition()), initial);
             readers.add(new TableReader(s, config.mode(), dialect, types, dbCalendar, settings, start));
         }
-        metrics = TaskMetrics.register(pluginMetrics(), readers, pool, health);
+        metrics = TaskMetrics.register(Gauges.registry(() -> context.pluginMetrics()), readers, pool, health);
         pollWaitMs = Math.min(1_000, config.getLong(JdbcSourceConfig.POLL_INTERVAL_MS));
         readAhead = new Thread(this::readLoop, "sluice-jdbc-read-" + props.getOrDefault("name", "source"));
         readAhead.setDaemon(true);
         readAhead.start();
         log.info("JDBC source task reading {} in {} mode", sources.stream().map(TableReader.Source::name).toList(),
                 config.mode());
-    }
-
-    /** The worker's metrics registry for this task; null on workers before Kafka 4.1, which have none. */
-    private PluginMetrics pluginMetrics() {
-        try {
-            return context.pluginMetrics();
-        } catch (LinkageError e) {
-            return null;
-        }
     }
 
     /**

@@ -3,12 +3,12 @@ package io.sluice.connect.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.sluice.connect.common.fault.Health;
+import io.sluice.connect.common.metrics.Gauges;
 import io.sluice.connect.jdbc.source.TableReader;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.ToLongFunction;
-import org.apache.kafka.common.metrics.Gauge;
+import java.util.Map;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
@@ -35,33 +35,32 @@ final class TaskMetrics {
             return new TaskMetrics(null);
         }
         for (TableReader r : readers) {
-            LinkedHashMap<String, String> table = new LinkedHashMap<>();
-            table.put("table", r.name());
-            gauge(registry, "rows-read-total", "Rows read from the table since the task started.", table,
-                    x -> x.rowsRead(), r);
+            Map<String, String> table = Map.of("table", r.name());
+            Gauges.add(registry, "rows-read-total", "Rows read from the table since the task started.", table,
+                    r::rowsRead);
             if (r.mode().usesTimestamp()) {
-                gauge(registry, "lag-ms", "Now minus the newest row timestamp read (-1 before the first row).",
-                        table, x -> {
-                            Instant newest = x.newestTimestamp();
+                Gauges.add(registry, "lag-ms", "Now minus the newest row timestamp read (-1 before the first row).",
+                        table, () -> {
+                            Instant newest = r.newestTimestamp();
                             return newest == null ? -1 : System.currentTimeMillis() - newest.toEpochMilli();
-                        }, r);
+                        });
             }
             if (r.mode() == Mode.INCREMENTING) {
-                gauge(registry, "id-gaps", "Ranges of missing ids still being re-read.", table,
-                        x -> x.position().gaps().size(), r);
+                Gauges.add(registry, "id-gaps", "Ranges of missing ids still being re-read.", table,
+                        () -> r.position().gaps().size());
             }
         }
+        Gauges.add(registry, "retrying-since-ms", "Epoch ms of the first failure of the reads failing now (the "
+                + "database unreachable, a query failing), 0 while reads succeed.", health::retryingSinceMs);
+        Gauges.add(registry, "last-success-ms", "Epoch ms of the last read the database answered (0 before the "
+                + "first).", health::lastSuccessMs);
+        Gauges.add(registry, "pool-connections-active", "Pooled connections in use.",
+                () -> mxBean(pool) == null ? 0 : mxBean(pool).getActiveConnections());
+        Gauges.add(registry, "pool-connections-idle", "Pooled connections idle.",
+                () -> mxBean(pool) == null ? 0 : mxBean(pool).getIdleConnections());
+        Gauges.add(registry, "pool-threads-awaiting", "Threads waiting for a pooled connection.",
+                () -> mxBean(pool) == null ? 0 : mxBean(pool).getThreadsAwaitingConnection());
         LinkedHashMap<String, String> none = new LinkedHashMap<>();
-        gauge(registry, "retrying-since-ms", "Epoch ms of the first failure of the reads failing now (the database "
-                + "unreachable, a query failing), 0 while reads succeed.", none, Health::retryingSinceMs, health);
-        gauge(registry, "last-success-ms", "Epoch ms of the last read the database answered (0 before the first).",
-                none, Health::lastSuccessMs, health);
-        gauge(registry, "pool-connections-active", "Pooled connections in use.", none,
-                p -> mxBean(p) == null ? 0 : mxBean(p).getActiveConnections(), pool);
-        gauge(registry, "pool-connections-idle", "Pooled connections idle.", none,
-                p -> mxBean(p) == null ? 0 : mxBean(p).getIdleConnections(), pool);
-        gauge(registry, "pool-threads-awaiting", "Threads waiting for a pooled connection.", none,
-                p -> mxBean(p) == null ? 0 : mxBean(p).getThreadsAwaitingConnection(), pool);
         // Sensor names are worker-wide: each task needs its own, or the first task to stop (a failed one, a
         // rebalance) removes the sensor, and every other task's poll-time metrics with it.
         Sensor sensor = registry.addSensor("sluice-jdbc-poll-time-" + SENSORS.incrementAndGet());
@@ -74,12 +73,6 @@ final class TaskMetrics {
         if (pollTime != null) {
             pollTime.record((System.nanoTime() - startNanos) / 1e6);
         }
-    }
-
-    private static <T> void gauge(PluginMetrics registry, String name, String doc, LinkedHashMap<String, String> tags,
-                                  ToLongFunction<T> value, T target) {
-        registry.addMetric(registry.metricName(name, doc, tags), (Gauge<Long>) (config, now) ->
-                value.applyAsLong(target));
     }
 
     private static HikariPoolMXBean mxBean(HikariDataSource pool) {

@@ -1,6 +1,7 @@
 package io.sluice.connect.s3;
 
 import io.sluice.connect.common.SluiceVersion;
+import io.sluice.connect.common.metrics.Gauges;
 import io.sluice.connect.s3.storage.S3Storage;
 import io.sluice.connect.s3.write.SinkMetrics;
 import io.sluice.connect.s3.write.SinkWriter;
@@ -9,7 +10,6 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -39,17 +39,9 @@ public class S3ParquetSinkTask extends SinkTask {
         SinkMetrics metrics = new SinkMetrics();
         sinkWriter = new SinkWriter(config, storage, context, metrics);
         writer = new WriteBehind(sinkWriter, props.getOrDefault("name", "task"));
-        metrics.register(pluginMetrics(), sinkWriter::openFilesGauge, sinkWriter::memoryGauge,
+        metrics.register(Gauges.registry(() -> context.pluginMetrics()), sinkWriter::openFilesGauge, sinkWriter::memoryGauge,
                 config.memoryBufferBytes(), storage::retries, sinkWriter::pausedGauge, sinkWriter.health());
         log.info("S3 Parquet sink task writing to s3://{}/{}", config.bucket(), config.topicsDir());
-    }
-
-    private PluginMetrics pluginMetrics() {
-        try {
-            return context.pluginMetrics();
-        } catch (LinkageError e) {
-            return null; // workers before Kafka 4.1 have no plugin metrics
-        }
     }
 
     @Override

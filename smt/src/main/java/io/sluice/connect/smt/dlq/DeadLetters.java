@@ -1,11 +1,11 @@
 package io.sluice.connect.smt.dlq;
 
+import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.common.fault.BurstLog;
-import java.util.LinkedHashMap;
+import io.sluice.connect.common.metrics.Gauges;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.header.Headers;
@@ -62,7 +62,7 @@ public final class DeadLetters<R extends ConnectRecord<R>> implements AutoClosea
                 : failedClass + " threw " + error.getClass().getName();
         String kind = violation != null ? "rule " + violation.rule() : error.getClass().getName();
         if (mode == Mode.FAIL) {
-            burst.warn(kind, "Failing record {}: {}", where(original), reason);
+            burst.warn(kind, "Failing record {}: {}", RecordLocator.of(original), reason);
             throw violation != null ? new InvalidRecordException(reason) : error instanceof org.apache.kafka.connect.errors.DataException d
                     ? d : new org.apache.kafka.connect.errors.DataException(reason, error);
         }
@@ -77,7 +77,7 @@ public final class DeadLetters<R extends ConnectRecord<R>> implements AutoClosea
         R letter = original.newRecord(topic, partition, original.keySchema(), original.key(), original.valueSchema(),
                 original.value(), original.timestamp(), h);
         // No record content in the log: topic, partition, offset and the reason only.
-        burst.warn(kind, "Dead-lettering record {} to {}: {}", where(original), topic, reason);
+        burst.warn(kind, "Dead-lettering record {} to {}: {}", RecordLocator.of(original), topic, reason);
         if (mode == Mode.PRODUCE) {
             producer.send(topic, letter);
             return null;
@@ -89,11 +89,6 @@ public final class DeadLetters<R extends ConnectRecord<R>> implements AutoClosea
     String topicFor(ConnectRecord<?> record) {
         String original = ErrorHeaders.originalTopic(record);
         return topicTemplate.replace("${topic}", original != null ? original : record.topic());
-    }
-
-    private static String where(ConnectRecord<?> r) {
-        return "topic=" + r.topic() + " partition=" + r.kafkaPartition()
-                + (r instanceof SinkRecord s ? " offset=" + s.kafkaOffset() : " (source record)");
     }
 
     private void count(Violation violation, RuntimeException error) {
@@ -124,11 +119,9 @@ public final class DeadLetters<R extends ConnectRecord<R>> implements AutoClosea
         if (metrics == null) {
             return;
         }
-        LinkedHashMap<String, String> tags = new LinkedHashMap<>();
-        tags.put(tag, key);
         try {
-            metrics.addMetric(metrics.metricName("dead-lettered-total", "Records dead-lettered since the task started.", tags),
-                    (Gauge<Long>) (config, now) -> counter.sum());
+            Gauges.add(metrics, "dead-lettered-total", "Records dead-lettered since the task started.",
+                    Map.of(tag, key), counter::sum);
         } catch (IllegalArgumentException alreadyThere) {
             // registered when the metrics arrived
         }

@@ -1,11 +1,11 @@
 package io.sluice.connect.smt.outbox;
 
+import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.smt.OutboxRouter.ParsedPlacement;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,7 +137,7 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
     }
 
     private R invalidOp(R record) {
-        String what = "an update of an outbox row in " + where(record) + "; outbox rows are insert-only";
+        String what = "an update of an outbox row in record " + RecordLocator.of(record) + "; outbox rows are insert-only";
         switch (s.opInvalidBehavior()) {
             case "fatal":
                 throw new DataException("OutboxRouter: " + what + " (table.op.invalid.behavior=fatal)");
@@ -165,8 +165,8 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
                 payload = expanded.value();
                 payloadSchema = expanded.schema();
             } else if (invalidJsonLogged.add(payloadSchema == null ? "schemaless" : payloadSchema)) {
-                log.warn("OutboxRouter: a payload in {} is not a JSON object or array; such payloads stay strings "
-                        + "(logged once per payload schema)", where(record));
+                log.warn("OutboxRouter: a payload in record {} is not a JSON object or array; such payloads stay strings "
+                        + "(logged once per payload schema)", RecordLocator.of(record));
             }
         }
         if (s.schemaVersionColumn() != null && payloadSchema != null) {
@@ -344,9 +344,4 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
         return b;
     }
 
-    /** Where a record came from, for messages: never its content. */
-    public static String where(ConnectRecord<?> r) {
-        return "record topic=" + r.topic() + " partition=" + r.kafkaPartition()
-                + (r instanceof SinkRecord sink ? " offset=" + sink.kafkaOffset() : " (source record)");
-    }
 }

@@ -1,5 +1,6 @@
 package io.sluice.connect.s3.partition;
 
+import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.common.path.FieldPath;
 import java.util.List;
 import org.apache.kafka.connect.errors.DataException;
@@ -35,7 +36,7 @@ public final class FieldPartitioner implements Partitioner {
             }
             if (value == null) {
                 throw new DataException("Partition field '" + texts.get(i) + "' is missing or null in record "
-                        + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset());
+                        + RecordLocator.of(record));
             }
             if (i > 0) {
                 sb.append('/');

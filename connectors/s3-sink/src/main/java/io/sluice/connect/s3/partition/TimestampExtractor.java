@@ -1,5 +1,6 @@
 package io.sluice.connect.s3.partition;
 
+import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.common.path.FieldPath;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -46,8 +47,7 @@ public interface TimestampExtractor {
         public long extract(SinkRecord record) {
             Long ts = record.timestamp();
             if (ts == null) {
-                throw new DataException("Record " + record.topic() + "-" + record.kafkaPartition() + "@"
-                        + record.kafkaOffset() + " has no timestamp; use timestamp.extractor=RecordField or Wallclock");
+                throw new DataException("Record " + RecordLocator.of(record) + " has no timestamp; use timestamp.extractor=RecordField or Wallclock");
             }
             return ts;
         }
@@ -82,7 +82,7 @@ public interface TimestampExtractor {
             }
             if (value == null) {
                 throw new DataException("Timestamp field '" + text + "' is missing or null in record "
-                        + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset());
+                        + RecordLocator.of(record));
             }
             return millis(value);
         }

@@ -1,5 +1,6 @@
 package io.sluice.connect.s3.write;
 
+import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.s3.avro.SchemaInference;
 import io.sluice.connect.s3.storage.PartStream;
 import io.sluice.connect.s3.storage.S3Storage;
@@ -169,7 +170,7 @@ final class PartitionWriter {
         Object value = record.value();
         if (value == null && !ctx.writeNulls()) {
             if (ctx.failOnNull()) {
-                throw new ConnectException("Record " + tp + "@" + offset + " has a null value (a tombstone). Set "
+                throw new ConnectException("Record " + RecordLocator.of(tp, offset) + " has a null value (a tombstone). Set "
                         + "behavior.on.null.values to ignore or write to accept tombstones.");
             }
             ctx.ignoredNull(record);
@@ -229,7 +230,7 @@ final class PartitionWriter {
                 + String.format("%010d", offset) + ctx.extension();
         int length = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (length > MAX_KEY_BYTES) { // S3 would refuse every request for it
-            throw new DataException("The object key for record " + tp + "@" + offset + " would be " + length
+            throw new DataException("The object key for record " + RecordLocator.of(tp, offset) + " would be " + length
                     + " bytes, more than the " + MAX_KEY_BYTES + " S3 allows: shorten the partition field values, "
                     + "path.format or topics.dir"); // the key itself holds record data: not in the message
         }

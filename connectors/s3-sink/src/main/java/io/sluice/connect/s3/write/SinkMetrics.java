@@ -1,10 +1,9 @@
 package io.sluice.connect.s3.write;
 
 import io.sluice.connect.common.fault.Health;
-import java.util.LinkedHashMap;
+import io.sluice.connect.common.metrics.Gauges;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 
 /**
@@ -25,30 +24,25 @@ public final class SinkMetrics {
         if (registry == null) {
             return;
         }
-        gauge(registry, "records-written-total", "Records written to Parquet objects.", recordsWritten::get);
-        gauge(registry, "bytes-written-total", "Bytes of committed Parquet objects.", bytesWritten::get);
-        gauge(registry, "files-committed-total", "Parquet objects committed (uploads completed).",
+        Gauges.add(registry, "records-written-total", "Records written to Parquet objects.", recordsWritten::get);
+        Gauges.add(registry, "bytes-written-total", "Bytes of committed Parquet objects.", bytesWritten::get);
+        Gauges.add(registry, "files-committed-total", "Parquet objects committed (uploads completed).",
                 filesCommitted::get);
-        gauge(registry, "records-skipped-total", "Null-valued records ignored (behavior.on.null.values=ignore).",
+        Gauges.add(registry, "records-skipped-total", "Null-valued records ignored (behavior.on.null.values=ignore).",
                 recordsSkipped::get);
-        gauge(registry, "records-reported-total", "Bad records sent to the errant record reporter.",
+        Gauges.add(registry, "records-reported-total", "Bad records sent to the errant record reporter.",
                 recordsReported::get);
-        gauge(registry, "open-files", "Parquet files open in this task.", openFiles);
-        gauge(registry, "buffered-bytes", "Heap held by open files (row groups and parts not yet uploaded).",
+        Gauges.add(registry, "open-files", "Parquet files open in this task.", openFiles);
+        Gauges.add(registry, "buffered-bytes", "Heap held by open files (row groups and parts not yet uploaded).",
                 buffered);
-        gauge(registry, "memory-budget-bytes", "The task's memory budget (memory.buffer.max.bytes): buffered-bytes "
+        Gauges.add(registry, "memory-budget-bytes", "The task's memory budget (memory.buffer.max.bytes): buffered-bytes "
                 + "near it means open files are committed early.", () -> budget);
-        gauge(registry, "s3-retries-total", "S3 requests retried after throttling, 5xx or I/O errors.", retries);
-        gauge(registry, "paused-partitions", "Partitions paused because S3 cannot take their files now.",
+        Gauges.add(registry, "s3-retries-total", "S3 requests retried after throttling, 5xx or I/O errors.", retries);
+        Gauges.add(registry, "paused-partitions", "Partitions paused because S3 cannot take their files now.",
                 pausedPartitions);
-        gauge(registry, "retrying-since-ms", "Epoch ms of the first S3 failure of the faults lasting now (0 while "
+        Gauges.add(registry, "retrying-since-ms", "Epoch ms of the first S3 failure of the faults lasting now (0 while "
                 + "S3 answers).", health::retryingSinceMs);
-        gauge(registry, "last-success-ms", "Epoch ms of the last file committed or offset index read (0 before the "
+        Gauges.add(registry, "last-success-ms", "Epoch ms of the last file committed or offset index read (0 before the "
                 + "first).", health::lastSuccessMs);
-    }
-
-    private static void gauge(PluginMetrics registry, String name, String doc, LongSupplier value) {
-        registry.addMetric(registry.metricName(name, doc, new LinkedHashMap<>()),
-                (Gauge<Long>) (config, now) -> value.getAsLong());
     }
 }

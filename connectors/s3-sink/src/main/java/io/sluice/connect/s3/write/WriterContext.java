@@ -1,5 +1,6 @@
 package io.sluice.connect.s3.write;
 
+import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.common.fault.Health;
 import io.sluice.connect.common.fault.RetryBudget;
 import io.sluice.connect.s3.S3SinkConfig;
@@ -200,8 +201,7 @@ final class WriterContext {
     void badRecord(SinkRecord record, RuntimeException e) {
         ErrantRecordReporter reporter = errantReporter();
         if (reporter == null) {
-            throw new ConnectException("Record " + record.topic() + "-" + record.kafkaPartition() + "@"
-                    + record.kafkaOffset() + " cannot be written: " + e.getMessage() + ". Set errors.tolerance=all "
+            throw new ConnectException("Record " + RecordLocator.of(record) + " cannot be written: " + e.getMessage() + ". Set errors.tolerance=all "
                     + "(and errors.deadletterqueue.topic.name) to route such records instead of failing.", e);
         }
         reports.add(reporter.report(record, e));
