@@ -7,8 +7,11 @@ import io.sluice.connect.common.config.PeerKeys;
 import io.sluice.connect.common.metrics.Gauges;
 import io.sluice.connect.smt.dlq.DeadLetters;
 import io.sluice.connect.smt.dlq.Violation;
+import io.sluice.connect.smt.outbox.AdditionalField;
 import io.sluice.connect.smt.outbox.OutboxEvents;
-import java.util.Locale;
+import io.sluice.connect.smt.outbox.OutboxSettings.OnDelete;
+import io.sluice.connect.smt.outbox.OutboxSettings.OnUpdate;
+import io.sluice.connect.smt.outbox.OutboxSettings;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -76,8 +79,8 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
             .withoutEffect("tracing.span.context.field", "there is no OpenTelemetry tracing")
             .withoutEffect("tracing.operation.name", "there is no OpenTelemetry tracing")
             .withoutEffect("tracing.with.context.field.only", "there is no OpenTelemetry tracing");
-    private static final Choice OP_BEHAVIORS = Choice.of("warn", "error", "fatal");
-    private static final Choice DELETE_BEHAVIORS = Choice.of("drop", "tombstone");
+    private static final Choice OP_BEHAVIORS = Choice.ofEnum(OnUpdate.class);
+    private static final Choice DELETE_BEHAVIORS = Choice.ofEnum(OnDelete.class);
     private static final Choice INVALID_BEHAVIORS = Choice.of("fail", "route");
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -95,7 +98,7 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
                             + "change event's ts_ms or the record's timestamp.", TABLE, 5, Width.MEDIUM, "Timestamp column")
             .define(FIELD_EVENT_SCHEMA_VERSION, Type.STRING, null, Importance.LOW,
                     "Column whose integer value becomes the payload schema's version.", TABLE, 6, Width.MEDIUM, "Schema version column")
-            .define(FIELDS_ADDITIONAL_PLACEMENT, Type.LIST, "", ParsedPlacement.VALIDATOR, Importance.MEDIUM,
+            .define(FIELDS_ADDITIONAL_PLACEMENT, Type.LIST, "", AdditionalField.VALIDATOR, Importance.MEDIUM,
                     "More columns to carry: column:header|envelope|partition[:alias], comma-separated. 'envelope' "
                             + "wraps the value as {payload, alias...}; 'partition' sets the record's partition.",
                     TABLE, 7, Width.LONG, "Additional fields")
@@ -160,25 +163,29 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
     public void configure(Map<String, ?> configs) {
         AbstractConfig c = new AbstractConfig(CONFIG_DEF, configs);
         try {
-            events = new OutboxEvents<>(new OutboxEvents.Settings(
-                    c.getString(FIELD_EVENT_ID), c.getString(FIELD_EVENT_KEY), c.getString(FIELD_EVENT_TYPE),
-                    c.getString(FIELD_EVENT_PAYLOAD), c.getString(FIELD_EVENT_TIMESTAMP), c.getString(FIELD_EVENT_SCHEMA_VERSION),
-                    ParsedPlacement.parseAll(c.getList(FIELDS_ADDITIONAL_PLACEMENT)), errorOnMissing(c),
-                    c.getBoolean(EXPAND_JSON_PAYLOAD) ? new OutboxEvents.JsonExpansion(
-                            Choice.normalize(c.getString(JSON_PAYLOAD_NULL_BEHAVIOR)).equals("optional_bytes"),
-                            Choice.normalize(c.getString(JSON_PAYLOAD_EMPTY_ARRAY_BEHAVIOR)).equals("optional_string"))
-                            : null,
-                    Choice.normalize(c.getString(OP_INVALID_BEHAVIOR)), Choice.normalize(c.getString(OP_DELETE_BEHAVIOR)),
-                    c.getString(ROUTE_BY_FIELD),
-                    c.getString(ROUTE_TOPIC_REGEX), c.getString(ROUTE_TOPIC_REPLACEMENT),
-                    c.getBoolean(ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD), c.getBoolean(CLOUDEVENTS_HEADERS),
-                    c.getString(CLOUDEVENTS_SOURCE)));
+            events = new OutboxEvents<>(settings(c));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
         DEBEZIUM.warnings(configs).values().forEach(log::warn);
         boolean route = Choice.normalize(c.getString(INVALID_BEHAVIOR)).equals("route");
         invalid = route ? new DeadLetters<>(DeadLetters.Mode.ROUTE, c.getString(INVALID_TOPIC), true, 4096, null, 0) : null;
+    }
+
+    /** The config, typed: OutboxEvents knows no key. */
+    private static OutboxSettings settings(AbstractConfig c) {
+        var columns = new OutboxSettings.Columns(c.getString(FIELD_EVENT_ID), c.getString(FIELD_EVENT_KEY),
+                c.getString(FIELD_EVENT_TYPE), c.getString(FIELD_EVENT_PAYLOAD), c.getString(FIELD_EVENT_TIMESTAMP),
+                c.getString(FIELD_EVENT_SCHEMA_VERSION));
+        var routing = new OutboxSettings.Routing(c.getString(ROUTE_BY_FIELD), c.getString(ROUTE_TOPIC_REGEX),
+                c.getString(ROUTE_TOPIC_REPLACEMENT), c.getBoolean(ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD));
+        var expansion = c.getBoolean(EXPAND_JSON_PAYLOAD) ? new OutboxSettings.JsonExpansion(
+                Choice.normalize(c.getString(JSON_PAYLOAD_NULL_BEHAVIOR)).equals("optional_bytes"),
+                Choice.normalize(c.getString(JSON_PAYLOAD_EMPTY_ARRAY_BEHAVIOR)).equals("optional_string")) : null;
+        return new OutboxSettings(columns, routing, AdditionalField.parseAll(c.getList(FIELDS_ADDITIONAL_PLACEMENT)),
+                errorOnMissing(c), expansion, Choice.parseEnum(OnUpdate.class, c.getString(OP_INVALID_BEHAVIOR)),
+                Choice.parseEnum(OnDelete.class, c.getString(OP_DELETE_BEHAVIOR)),
+                c.getBoolean(CLOUDEVENTS_HEADERS) ? c.getString(CLOUDEVENTS_SOURCE) : null);
     }
 
     private static boolean errorOnMissing(AbstractConfig c) {
@@ -231,29 +238,6 @@ public class OutboxRouter<R extends ConnectRecord<R>> implements Transformation<
     public void close() {
         if (invalid != null) {
             invalid.close();
-        }
-    }
-
-    /** A {@code column:placement[:alias]} entry of table.fields.additional.placement. */
-    public record ParsedPlacement(String column, String placement, String alias) {
-
-        static final ConfigDef.Validator VALIDATOR = io.sluice.connect.common.config.ParsedBy.of(ParsedPlacement::parse);
-
-        static ParsedPlacement parse(String entry) {
-            String[] parts = entry.trim().split(":", -1);
-            if (parts.length < 2 || parts.length > 3 || parts[0].isBlank()) {
-                throw new IllegalArgumentException("'" + entry + "' is not column:header|envelope|partition[:alias]");
-            }
-            String placement = parts[1].trim().toLowerCase(Locale.ROOT);
-            if (!placement.equals("header") && !placement.equals("envelope") && !placement.equals("partition")) {
-                throw new IllegalArgumentException("'" + entry + "': placement must be header, envelope or partition");
-            }
-            String alias = parts.length == 3 && !parts[2].isBlank() ? parts[2].trim() : parts[0].trim();
-            return new ParsedPlacement(parts[0].trim(), placement, alias);
-        }
-
-        static java.util.List<ParsedPlacement> parseAll(java.util.List<String> entries) {
-            return entries.stream().filter(e -> !e.isBlank()).map(ParsedPlacement::parse).toList();
         }
     }
 }

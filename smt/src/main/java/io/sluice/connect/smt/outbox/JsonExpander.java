@@ -29,12 +29,12 @@ final class JsonExpander {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final OutboxEvents.JsonExpansion options;
+    private final OutboxSettings.JsonExpansion options;
     private final Cache<String, Schema> schemas = new SynchronizedCache<>(new LRUCache<>(256));
     /** The schema of the last payload: most payloads of a stream fit it. */
     private volatile Schema last;
 
-    JsonExpander(OutboxEvents.JsonExpansion options) {
+    JsonExpander(OutboxSettings.JsonExpansion options) {
         this.options = options;
     }
 
@@ -228,7 +228,7 @@ final class JsonExpander {
         }
 
         /** The Connect schema; every field is optional, since JSON may leave any of them out. Null if ignored. */
-        Schema schema(OutboxEvents.JsonExpansion options, boolean root) {
+        Schema schema(OutboxSettings.JsonExpansion options, boolean root) {
             SchemaBuilder b;
             switch (kind) {
                 case OBJECT:

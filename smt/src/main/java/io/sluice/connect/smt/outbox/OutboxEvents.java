@@ -1,11 +1,10 @@
 package io.sluice.connect.smt.outbox;
 
 import io.sluice.connect.common.RecordLocator;
-import io.sluice.connect.smt.OutboxRouter.ParsedPlacement;
+import io.sluice.connect.smt.outbox.OutboxSettings.OnDelete;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,22 +30,6 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
     private static final Logger log = LoggerFactory.getLogger(OutboxEvents.class);
 
     /** The router's settings, validated by its ConfigDef. */
-    public record Settings(String idColumn, String keyColumn, String typeColumn, String payloadColumn, String timestampColumn,
-                           String schemaVersionColumn, List<ParsedPlacement> additional, boolean errorOnMissing,
-                           JsonExpansion expandJson, String opInvalidBehavior, String opDeleteBehavior,
-                           String routeByColumn,
-                           String topicRegex, String topicReplacement, boolean tombstoneOnEmptyPayload,
-                           boolean cloudEvents, String cloudEventsSource) {
-    }
-
-    /**
-     * How JSON payloads are expanded into structs (Debezium's table.expand.json.payload with its two behaviors):
-     * fields only ever null, and empty arrays, are left out of the inferred schema, or kept as optional bytes and as
-     * arrays of optional strings.
-     */
-    public record JsonExpansion(boolean keepNulls, boolean keepEmptyArrays) {
-    }
-
     /** A row that cannot become an event; the column at fault and why, without the row's content. */
     public static final class InvalidRow extends RuntimeException {
         private final String column;
@@ -61,7 +44,7 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
         }
     }
 
-    private final Settings s;
+    private final OutboxSettings s;
     private final Pattern topicRegex;
     private final JsonExpander expander;
     private final Map<String, String> topics = new ConcurrentHashMap<>();
@@ -69,10 +52,10 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
     private final Cache<Schema, Schema> envelopes = new SynchronizedCache<>(new LRUCache<>(64));
     private final Set<Object> invalidJsonLogged = ConcurrentHashMap.newKeySet();
 
-    public OutboxEvents(Settings settings) {
+    public OutboxEvents(OutboxSettings settings) {
         this.s = settings;
         try {
-            this.topicRegex = Pattern.compile(settings.topicRegex());
+            this.topicRegex = Pattern.compile(settings.routing().topicRegex());
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("route.topic.regex is not a valid regular expression: " + e.getDescription());
         }
@@ -100,7 +83,7 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
         }
         Long sourceTime = null;
         Row row = envelope;
-        if (envelope.has("op") && envelope.has("after") && !envelope.has(s.payloadColumn())) {
+        if (envelope.has("op") && envelope.has("after") && !envelope.has(s.columns().payload())) {
             String op = String.valueOf(envelope.get("op"));
             switch (op) {
                 case "c":
@@ -113,7 +96,7 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
                 case "u":
                     return invalidOp(record);
                 case "d":
-                    return s.opDeleteBehavior().equals("tombstone") ? tombstone(record, Row.of(envelope.get("before"))) : null;
+                    return s.onDelete() == OnDelete.TOMBSTONE ? tombstone(record, Row.of(envelope.get("before"))) : null;
                 default:
                     return record; // truncate or message events: not outbox rows
             }
@@ -129,35 +112,31 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
         if (before == null) {
             throw new InvalidRow("before", "a delete without 'before' cannot become a tombstone (REPLICA IDENTITY FULL?)");
         }
-        Object routeBy = required(before, s.routeByColumn());
-        Object key = required(before, s.keyColumn());
+        Object routeBy = required(before, s.routing().byColumn());
+        Object key = required(before, s.columns().key());
         Integer partition = record instanceof SinkRecord ? record.kafkaPartition() : null;
-        return record.newRecord(topic(String.valueOf(routeBy)), partition, before.schema(s.keyColumn()), key, null, null,
+        return record.newRecord(topic(String.valueOf(routeBy)), partition, before.schema(s.columns().key()), key, null, null,
                 record.timestamp(), record.headers().duplicate());
     }
 
     private R invalidOp(R record) {
         String what = "an update of an outbox row in record " + RecordLocator.of(record) + "; outbox rows are insert-only";
-        switch (s.opInvalidBehavior()) {
-            case "fatal":
-                throw new DataException("OutboxRouter: " + what + " (table.op.invalid.behavior=fatal)");
-            case "error":
-                log.error("OutboxRouter dropped {}", what);
-                return null;
-            default:
-                log.warn("OutboxRouter dropped {}", what);
-                return null;
+        switch (s.onUpdate()) {
+            case FATAL -> throw new DataException("OutboxRouter: " + what + " (table.op.invalid.behavior=fatal)");
+            case ERROR -> log.error("OutboxRouter dropped {}", what);
+            case WARN -> log.warn("OutboxRouter dropped {}", what);
         }
+        return null;
     }
 
     private R event(R record, Row row, Long sourceTime) {
-        Object routeBy = required(row, s.routeByColumn());
-        Object key = required(row, s.keyColumn());
-        if (!row.has(s.payloadColumn())) {
-            throw new InvalidRow(s.payloadColumn(), "column '" + s.payloadColumn() + "' (table.field.event.payload) is missing");
+        Object routeBy = required(row, s.routing().byColumn());
+        Object key = required(row, s.columns().key());
+        if (!row.has(s.columns().payload())) {
+            throw new InvalidRow(s.columns().payload(), "column '" + s.columns().payload() + "' (table.field.event.payload) is missing");
         }
-        Object payload = row.get(s.payloadColumn());
-        Schema payloadSchema = row.schema(s.payloadColumn());
+        Object payload = row.get(s.columns().payload());
+        Schema payloadSchema = row.schema(s.columns().payload());
 
         if (expander != null && payload instanceof String json) {
             JsonExpander.Expanded expanded = expander.expand(json);
@@ -169,24 +148,24 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
                         + "(logged once per payload schema)", RecordLocator.of(record));
             }
         }
-        if (s.schemaVersionColumn() != null && payloadSchema != null) {
+        if (s.columns().schemaVersion() != null && payloadSchema != null) {
             payloadSchema = withVersion(payloadSchema, row);
         }
         boolean empty = payload == null || (payload instanceof String str && str.isEmpty());
-        if (empty && s.tombstoneOnEmptyPayload()) {
+        if (empty && s.routing().tombstoneOnEmptyPayload()) {
             payload = null;
             payloadSchema = null;
         }
 
         Headers headers = record.headers().duplicate();
-        Object id = row.get(s.idColumn());
+        Object id = row.get(s.columns().id());
         if (id != null) {
-            headers.add("id", id, row.schema(s.idColumn()));
+            headers.add("id", id, row.schema(s.columns().id()));
         }
         Integer partition = null;
         Map<String, Object> enveloped = new LinkedHashMap<>();
         Map<String, Schema> envelopedSchemas = new LinkedHashMap<>();
-        for (ParsedPlacement p : s.additional()) {
+        for (AdditionalField p : s.additional()) {
             if (!row.has(p.column())) {
                 if (s.errorOnMissing()) {
                     throw new InvalidRow(p.column(), "column '" + p.column() + "' (table.fields.additional.placement) is missing");
@@ -195,21 +174,20 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
             }
             Object v = row.get(p.column());
             switch (p.placement()) {
-                case "header":
-                    headers.add(p.alias(), v, row.schema(p.column()));
-                    break;
-                case "partition":
+                case HEADER -> headers.add(p.alias(), v, row.schema(p.column()));
+                case PARTITION -> {
                     if (!(v instanceof Number n)) {
                         throw new InvalidRow(p.column(), "column '" + p.column() + "' is placed as the partition but is not a number");
                     }
                     partition = n.intValue();
-                    break;
-                default:
+                }
+                case ENVELOPE -> {
                     enveloped.put(p.alias(), v);
                     envelopedSchemas.put(p.alias(), row.schema(p.column()));
+                }
             }
         }
-        if (!enveloped.isEmpty() && !(empty && s.tombstoneOnEmptyPayload())) {
+        if (!enveloped.isEmpty() && !(empty && s.routing().tombstoneOnEmptyPayload())) {
             if (row.hasSchema() && payloadSchema != null) {
                 Schema env = envelopeSchema(payloadSchema, envelopedSchemas);
                 Struct e = new Struct(env).put("payload", payload);
@@ -225,18 +203,18 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
             }
         }
         long timestamp = timestamp(row, sourceTime, record);
-        if (s.cloudEvents()) {
+        if (s.cloudEventsSource() != null) {
             headers.addString("ce_specversion", "1.0");
             if (id != null) {
                 headers.addString("ce_id", String.valueOf(id));
             }
-            Object type = row.get(s.typeColumn());
+            Object type = row.get(s.columns().type());
             headers.addString("ce_type", String.valueOf(type != null ? type : routeBy));
             headers.addString("ce_source", s.cloudEventsSource().replace("${topic}", record.topic()));
             headers.addString("ce_time", Instant.ofEpochMilli(timestamp).toString());
         }
         Integer outPartition = partition != null ? partition : record instanceof SinkRecord ? record.kafkaPartition() : null;
-        return record.newRecord(topic(String.valueOf(routeBy)), outPartition, row.schema(s.keyColumn()), key,
+        return record.newRecord(topic(String.valueOf(routeBy)), outPartition, row.schema(s.columns().key()), key,
                 payloadSchema, payload, timestamp, headers);
     }
 
@@ -255,7 +233,7 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
         String t = topics.get(routedBy);
         if (t == null) {
             Matcher m = topicRegex.matcher(routedBy);
-            t = m.matches() ? m.replaceFirst(s.topicReplacement()) : routedBy;
+            t = m.matches() ? m.replaceFirst(s.routing().topicReplacement()) : routedBy;
             if (topics.size() < 10_000) {
                 topics.put(routedBy, t);
             }
@@ -264,12 +242,12 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
     }
 
     private Schema withVersion(Schema payloadSchema, Row row) {
-        Object v = row.get(s.schemaVersionColumn());
+        Object v = row.get(s.columns().schemaVersion());
         if (!(v instanceof Number n)) {
             if (v == null) {
                 return payloadSchema;
             }
-            throw new InvalidRow(s.schemaVersionColumn(), "column '" + s.schemaVersionColumn() + "' is not a number");
+            throw new InvalidRow(s.columns().schemaVersion(), "column '" + s.columns().schemaVersion() + "' is not a number");
         }
         int version = n.intValue();
         if (payloadSchema.version() != null && payloadSchema.version() == version) {
@@ -299,8 +277,8 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
     }
 
     private long timestamp(Row row, Long sourceTime, R record) {
-        if (s.timestampColumn() != null && row.has(s.timestampColumn())) {
-            Object v = row.get(s.timestampColumn());
+        if (s.columns().timestamp() != null && row.has(s.columns().timestamp())) {
+            Object v = row.get(s.columns().timestamp());
             if (v instanceof Date d) {
                 return d.getTime();
             }
@@ -309,7 +287,7 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
                 return t > 100_000_000_000_000L ? t / 1000 : t; // microseconds: past the year 5138 in milliseconds
             }
             if (v != null) {
-                throw new InvalidRow(s.timestampColumn(), "column '" + s.timestampColumn() + "' is neither a timestamp nor epoch time");
+                throw new InvalidRow(s.columns().timestamp(), "column '" + s.columns().timestamp() + "' is neither a timestamp nor epoch time");
             }
         }
         if (sourceTime != null) {
