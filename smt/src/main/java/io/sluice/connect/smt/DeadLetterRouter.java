@@ -9,13 +9,12 @@ import io.sluice.connect.smt.dlq.Violation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.metrics.Monitorable;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -51,7 +50,7 @@ public class DeadLetterRouter<R extends ConnectRecord<R>> implements Transformat
     private static final String VALIDATION = "Validation";
     private static final String WRAPPING = "Wrapping";
     private static final String DEAD_LETTERS = "Dead letters";
-    private static final Choice MODES = Choice.of("route", "produce", "fail");
+    private static final Choice MODES = Choice.ofEnum(DeadLetters.Mode.class);
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(RULES_CONFIG, Type.STRING, "", ParsedBy.of(Validator::checkRules), Importance.HIGH,
@@ -117,11 +116,11 @@ public class DeadLetterRouter<R extends ConnectRecord<R>> implements Transformat
             throw new ConfigException(RULES_CONFIG, "", "nothing to check: give validation rules, key.required, "
                     + "value.schema.* or transforms to wrap");
         }
-        String mode = Choice.normalize(config.getString(MODE_CONFIG));
+        DeadLetters.Mode mode = Choice.parseEnum(DeadLetters.Mode.class, config.getString(MODE_CONFIG));
         try {
-            deadLetters = new DeadLetters<>(DeadLetters.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), config.getString(TOPIC_CONFIG),
+            deadLetters = new DeadLetters<>(mode, config.getString(TOPIC_CONFIG),
                     config.getBoolean(HEADERS_ENABLE_CONFIG), config.getInt(STACKTRACE_MAX_CHARS_CONFIG),
-                    mode.equals("produce") ? produceConfig(config) : null, config.getLong(PRODUCE_TIMEOUT_CONFIG));
+                    mode == DeadLetters.Mode.PRODUCE ? produceConfig(config) : null, config.getLong(PRODUCE_TIMEOUT_CONFIG));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

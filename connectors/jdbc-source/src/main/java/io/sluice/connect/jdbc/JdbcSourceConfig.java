@@ -107,7 +107,10 @@ public final class JdbcSourceConfig extends AbstractConfig {
             "postgresqldatabasedialect", "mysqldatabasedialect", "genericdatabasedialect", "db2databasedialect",
             "derbydatabasedialect", "oracledatabasedialect", "saphanadatabasedialect", "sqlserverdatabasedialect",
             "sqlitedatabasedialect", "sybasedatabasedialect", "verticadatabasedialect");
-    static final Choice QUERY_CHANGES = Choice.of("fail", "restart");
+    /** What a task does when the stored offset was written for another query (query.change.behavior). */
+    public enum QueryChange { FAIL, RESTART }
+
+    static final Choice QUERY_CHANGES = Choice.ofEnum(QueryChange.class);
 
     private static final String DATABASE = "Database";
     private static final String TABLES = "Tables";
@@ -381,6 +384,10 @@ public final class JdbcSourceConfig extends AbstractConfig {
 
     public TimeZone dbTimeZone() {
         return TimeZone.getTimeZone(dbZone());
+    }
+
+    public QueryChange queryChangeBehavior() {
+        return Choice.parseEnum(QueryChange.class, getString(QUERY_CHANGE_BEHAVIOR));
     }
 
     public boolean quoteIdentifiers() {

@@ -165,7 +165,7 @@ public final class JdbcSourceTask extends SourceTask {
             return fresh;
         }
         if (hash != null && stored.queryHash() != null && !stored.queryHash().equals(hash)) {
-            if ("restart".equals(config.getString(JdbcSourceConfig.QUERY_CHANGE_BEHAVIOR).trim())) {
+            if (config.queryChangeBehavior() == JdbcSourceConfig.QueryChange.RESTART) {
                 log.warn("The query changed since the stored offset was written; reading the new query from the "
                         + "start (query.change.behavior=restart)");
                 return fresh;

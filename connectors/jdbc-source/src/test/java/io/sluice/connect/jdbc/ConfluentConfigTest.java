@@ -25,6 +25,18 @@ class ConfluentConfigTest {
         return new JdbcSourceConfig(p, false);
     }
 
+    /** Validation accepts any case; what the task does must follow what validation accepted (RESTART was read as fail). */
+    @Test
+    void enumValuedKeysAreReadInAnyCaseValidationAccepts() {
+        Map.of("restart", JdbcSourceConfig.QueryChange.RESTART, " RESTART ", JdbcSourceConfig.QueryChange.RESTART,
+                "Fail", JdbcSourceConfig.QueryChange.FAIL).forEach((value, expected) ->
+                assertThat(config(Map.of(JdbcSourceConfig.QUERY_CHANGE_BEHAVIOR, value)).queryChangeBehavior())
+                        .as(value).isEqualTo(expected));
+        assertThat(config(Map.of()).queryChangeBehavior()).isEqualTo(JdbcSourceConfig.QueryChange.FAIL);
+        assertThat(config(Map.of(JdbcSourceConfig.QUOTE_SQL_IDENTIFIERS, "NEVER")).quoteIdentifiers()).isFalse();
+        assertThat(config(Map.of(JdbcSourceConfig.QUOTE_SQL_IDENTIFIERS, "Always")).quoteIdentifiers()).isTrue();
+    }
+
     @Test
     void connectionPrefixedKeysThatAreNotOursGoToTheDriver() {
         JdbcSourceConfig config = config(Map.of(JdbcSourceConfig.CONNECTION_USER, "app",
