@@ -8,6 +8,7 @@ import io.sluice.connect.common.metrics.Gauges;
 import io.sluice.connect.common.path.FieldPath;
 import io.sluice.connect.smt.pii.Detector;
 import io.sluice.connect.smt.pii.MaskFailure;
+import io.sluice.connect.smt.pii.MaskSettings;
 import io.sluice.connect.smt.pii.Masking;
 import io.sluice.connect.smt.pii.SchemaPlan;
 import java.nio.charset.StandardCharsets;
@@ -66,10 +67,10 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
     private static final String TARGETS = "Targets";
     private static final String STRATEGIES = "Strategies";
     private static final String ERRORS = "Errors";
-    private static final Choice HASH_ENCODINGS = Choice.of("hex", "base64");
+    private static final Choice HASH_ENCODINGS = Choice.ofEnum(MaskSettings.HashEncoding.class);
     private static final Choice DETECTORS = Choice.anyOf(Detector.BUILT_IN.keySet().toArray(String[]::new));
-    private static final Choice DETECT_MASKS = Choice.of("label", "char", "hash");
-    private static final Choice ON_ERRORS = Choice.of("fail", "redact");
+    private static final Choice DETECT_MASKS = Choice.ofEnum(MaskSettings.DetectMask.class);
+    private static final Choice ON_ERRORS = Choice.ofEnum(MaskSettings.OnError.class);
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(RULES_CONFIG, Type.STRING, "", ParsedBy.of(Masking::checkRules), Importance.HIGH,
@@ -141,20 +142,18 @@ public abstract class PiiMask<R extends ConnectRecord<R>> implements Transformat
         config.originalsWithPrefix(DETECT_PATTERN_PREFIX).forEach((k, v) -> patterns.put(k.toLowerCase(Locale.ROOT), String.valueOf(v)));
         Password key = config.getPassword(HASH_KEY_CONFIG);
         try {
-            masking = new Masking(new Masking.Settings(
-                    config.getString(RULES_CONFIG),
-                    config.getList(FIELDS_CONFIG),
-                    config.getString(REPLACEMENT_CONFIG),
-                    key == null || key.value().isEmpty() ? null : key.value().getBytes(StandardCharsets.UTF_8),
-                    Choice.normalize(config.getString(HASH_ENCODING_CONFIG)),
-                    config.getString(MASK_CHAR_CONFIG).charAt(0),
-                    config.getInt(KEEP_FIRST_CONFIG),
-                    config.getInt(KEEP_LAST_CONFIG),
-                    config.getString(KEEP_CHARS_CONFIG).replace("\\s", " "),
-                    config.getList(DETECT_TYPES_CONFIG),
-                    Choice.normalize(config.getString(DETECT_MASK_CONFIG)),
-                    patterns,
-                    Masking.OnError.valueOf(config.getString(ON_ERROR_CONFIG).trim().toUpperCase(Locale.ROOT)),
+            masking = new Masking(new MaskSettings(config.getString(RULES_CONFIG),
+                    new MaskSettings.Redaction(config.getList(FIELDS_CONFIG), config.getString(REPLACEMENT_CONFIG)),
+                    new MaskSettings.Hashing(
+                            key == null || key.value().isEmpty() ? null : key.value().getBytes(StandardCharsets.UTF_8),
+                            Choice.parseEnum(MaskSettings.HashEncoding.class, config.getString(HASH_ENCODING_CONFIG))),
+                    new MaskSettings.PartialMask(config.getString(MASK_CHAR_CONFIG).charAt(0),
+                            config.getInt(KEEP_FIRST_CONFIG), config.getInt(KEEP_LAST_CONFIG),
+                            config.getString(KEEP_CHARS_CONFIG).replace("\\s", " ")),
+                    new MaskSettings.Detection(config.getList(DETECT_TYPES_CONFIG),
+                            Choice.parseEnum(MaskSettings.DetectMask.class, config.getString(DETECT_MASK_CONFIG)),
+                            patterns),
+                    Choice.parseEnum(MaskSettings.OnError.class, config.getString(ON_ERROR_CONFIG)),
                     config.getInt(SCHEMA_CACHE_SIZE_CONFIG)), masked, detectorHits);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());

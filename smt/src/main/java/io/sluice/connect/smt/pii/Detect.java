@@ -1,5 +1,6 @@
 package io.sluice.connect.smt.pii;
 
+import io.sluice.connect.smt.pii.MaskSettings.DetectMask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,22 +15,17 @@ import org.apache.kafka.connect.data.Schema;
  */
 final class Detect implements Strategy {
 
-    /** What a finding is replaced with. */
-    enum Mask {
-        LABEL, CHAR, HASH
-    }
-
     private final List<Detector> detectors;
-    private final Mask mask;
+    private final DetectMask mask;
     private final char maskChar;
     private final UnaryOperator<Object> hash;
     private final Map<String, LongAdder> hits;
 
     /**
-     * @param hash pseudonyms for {@link Mask#HASH}, else unused
+     * @param hash pseudonyms for {@link DetectMask#HASH}, else unused
      * @param hits a counter per detector name, incremented per finding
      */
-    Detect(List<Detector> detectors, Mask mask, char maskChar, UnaryOperator<Object> hash, Map<String, LongAdder> hits) {
+    Detect(List<Detector> detectors, DetectMask mask, char maskChar, UnaryOperator<Object> hash, Map<String, LongAdder> hits) {
         this.detectors = List.copyOf(detectors);
         this.mask = mask;
         this.maskChar = maskChar;

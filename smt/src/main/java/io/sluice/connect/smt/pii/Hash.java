@@ -1,5 +1,6 @@
 package io.sluice.connect.smt.pii;
 
+import io.sluice.connect.smt.pii.MaskSettings.HashEncoding;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +18,6 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  */
 final class Hash implements Strategy {
 
-    /** How a pseudonym is written. */
-    enum Encoding {
-        HEX, BASE64
-    }
-
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final int BLOCK = 64;
     private static final int DIGEST = 32;
@@ -29,12 +25,12 @@ final class Hash implements Strategy {
     /** SHA-256 with the inner and outer padded keys already absorbed (RFC 2104), cloned per pseudonym. */
     private final MessageDigest inner;
     private final MessageDigest outer;
-    private final Encoding encoding;
+    private final HashEncoding encoding;
     /** Scratch space: a transform instance serves one task thread. */
     private final byte[] innerHash = new byte[DIGEST];
     private final byte[] digest = new byte[DIGEST];
 
-    Hash(byte[] key, Encoding encoding) {
+    Hash(byte[] key, HashEncoding encoding) {
         try {
             byte[] k = key.length > BLOCK ? MessageDigest.getInstance("SHA-256").digest(key) : key;
             byte[] ipad = new byte[BLOCK];
@@ -106,7 +102,7 @@ final class Hash implements Strategy {
         } catch (CloneNotSupportedException | java.security.DigestException e) {
             throw new IllegalStateException(e); // cloning is checked in the constructor; the buffers fit
         }
-        if (encoding == Encoding.BASE64) {
+        if (encoding == HashEncoding.BASE64) {
             return Base64.getEncoder().encodeToString(digest);
         }
         byte[] hex = new byte[DIGEST * 2];

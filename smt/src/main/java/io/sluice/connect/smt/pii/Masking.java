@@ -2,6 +2,8 @@ package io.sluice.connect.smt.pii;
 
 import io.sluice.connect.common.path.FieldPath;
 import io.sluice.connect.common.rules.PathRule;
+import io.sluice.connect.smt.pii.MaskSettings.DetectMask;
+import io.sluice.connect.smt.pii.MaskSettings.HashEncoding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,19 +23,8 @@ import org.apache.kafka.connect.data.Schema;
  */
 public final class Masking {
 
-    /** What to do where a rule's strategy cannot mask a field's type. Passing the field through is not an option. */
-    public enum OnError {
-        FAIL, REDACT
-    }
-
     /** The strategies a rule may name. */
     public static final List<String> STRATEGIES = List.of("redact", "hash", "partial", "truncate", "detect");
-
-    /** The transform's settings, parsed and validated by its ConfigDef. */
-    public record Settings(String rules, List<String> fields, String replacement, byte[] hashKey, String hashEncoding,
-                           char maskChar, int keepFirst, int keepLast, String keepChars, List<String> detectTypes,
-                           String detectMask, Map<String, String> customPatterns, OnError onError, int schemaCacheSize) {
-    }
 
     private final List<Target> targets;
     private final Strategy fallback;
@@ -46,20 +37,19 @@ public final class Masking {
      * @param masked       counts every value masked
      * @param detectorHits counts findings per detector; the engine adds an entry for each detector it uses
      */
-    public Masking(Settings s, LongAdder masked, Map<String, LongAdder> detectorHits) {
-        Hash hash = s.hashKey() == null ? null
-                : new Hash(s.hashKey(), Hash.Encoding.valueOf(s.hashEncoding().toUpperCase(Locale.ROOT)));
+    public Masking(MaskSettings s, LongAdder masked, Map<String, LongAdder> detectorHits) {
+        Hash hash = s.hashing().key() == null ? null : new Hash(s.hashing().key(), s.hashing().encoding());
         // Custom patterns join the detect.types detectors: a user who defines one wants it used.
-        List<Detector> defaultDetectors = detectors(s.detectTypes(), s.customPatterns());
-        s.customPatterns().forEach((name, regex) -> {
+        List<Detector> defaultDetectors = detectors(s.detection().types(), s.detection().customPatterns());
+        s.detection().customPatterns().forEach((name, regex) -> {
             if (defaultDetectors.stream().noneMatch(d -> d.name().equals(name))) {
                 defaultDetectors.add(customDetector(name, regex));
             }
         });
         List<Target> ts = new ArrayList<>();
-        for (String field : s.fields()) {
+        for (String field : s.redaction().fields()) {
             FieldPath path = FieldPath.parse(field);
-            ts.add(new Target(path, new Redact(s.replacement()), path + "=redact"));
+            ts.add(new Target(path, new Redact(s.redaction().replacement()), path + "=redact"));
         }
         for (PathRule rule : rules(s.rules())) {
             ts.add(new Target(rule.path(), strategy(rule, s, hash, defaultDetectors, detectorHits), rule.toString()));
@@ -76,7 +66,7 @@ public final class Masking {
             throw new IllegalArgumentException("no field to mask; list paths in 'fields' or rules in 'rules'");
         }
         this.targets = List.copyOf(ts);
-        this.fallback = s.onError() == OnError.REDACT ? new Redact(null) : null;
+        this.fallback = s.onError() == MaskSettings.OnError.REDACT ? new Redact(null) : null;
         this.plans = new SynchronizedCache<>(new LRUCache<>(s.schemaCacheSize()));
         this.masked = masked;
         this.schemaless = new SchemalessMasker(targets, fallback, masked);
@@ -100,22 +90,22 @@ public final class Masking {
         return rules;
     }
 
-    private static Strategy strategy(PathRule rule, Settings s, Hash hash, List<Detector> defaultDetectors,
+    private static Strategy strategy(PathRule rule, MaskSettings s, Hash hash, List<Detector> defaultDetectors,
                                      Map<String, LongAdder> hits) {
         String where = "rule '" + rule + "': ";
         switch (rule.name()) {
             case "redact":
-                return new Redact(rule.raw().isEmpty() ? s.replacement() : rule.raw());
+                return new Redact(rule.raw().isEmpty() ? s.redaction().replacement() : rule.raw());
             case "hash":
                 if (hash == null) {
                     throw new IllegalArgumentException(where + "hash needs a secret key in hash.key (a ConfigProvider reference such as ${file:/secrets/pii.properties:key} keeps it out of the config)");
                 }
                 return hash;
             case "partial": {
-                int first = intArg(rule, "first", s.keepFirst());
-                int last = intArg(rule, "last", s.keepLast());
-                String chars = rule.named().getOrDefault("keep", s.keepChars());
-                return new Partial(first, last, s.maskChar(), chars);
+                int first = intArg(rule, "first", s.partial().keepFirst());
+                int last = intArg(rule, "last", s.partial().keepLast());
+                String chars = rule.named().getOrDefault("keep", s.partial().keepChars());
+                return new Partial(first, last, s.partial().maskChar(), chars);
             }
             case "truncate":
                 try {
@@ -124,13 +114,13 @@ public final class Masking {
                     throw new IllegalArgumentException(where + e.getMessage());
                 }
             default: {
-                List<Detector> ds = rule.args().isEmpty() ? defaultDetectors : detectors(rule.args(), s.customPatterns());
-                Detect.Mask mask = Detect.Mask.valueOf(s.detectMask().toUpperCase(Locale.ROOT));
-                if (mask == Detect.Mask.HASH && hash == null) {
+                List<Detector> ds = rule.args().isEmpty() ? defaultDetectors : detectors(rule.args(), s.detection().customPatterns());
+                DetectMask mask = s.detection().mask();
+                if (mask == DetectMask.HASH && hash == null) {
                     throw new IllegalArgumentException(where + "detect.mask=hash needs a secret key in hash.key");
                 }
                 ds.forEach(d -> hits.putIfAbsent(d.name(), new LongAdder()));
-                return new Detect(ds, mask, s.maskChar(), mask == Detect.Mask.HASH ? hash::maskSchemaless : null, hits);
+                return new Detect(ds, mask, s.partial().maskChar(), mask == DetectMask.HASH ? hash::maskSchemaless : null, hits);
             }
         }
     }
@@ -205,9 +195,10 @@ public final class Masking {
      * arguments. What depends on other keys (hash.key, custom detectors) is checked when the transform starts.
      */
     public static void checkRules(String rules) {
-        Settings probe = new Settings("", List.of(), null, new byte[] {1}, "hex", '*', 0, 4, "", List.of(), "label",
-                Map.of(), OnError.FAIL, 1);
-        Hash hash = new Hash(probe.hashKey(), Hash.Encoding.HEX);
+        MaskSettings probe = new MaskSettings("", new MaskSettings.Redaction(List.of(), null),
+                new MaskSettings.Hashing(new byte[] {1}, HashEncoding.HEX), new MaskSettings.PartialMask('*', 0, 4, ""),
+                new MaskSettings.Detection(List.of(), DetectMask.LABEL, Map.of()), MaskSettings.OnError.FAIL, 1);
+        Hash hash = new Hash(probe.hashing().key(), probe.hashing().encoding());
         for (PathRule rule : rules(rules)) {
             if (rule.name().equals("detect")) {
                 for (String n : rule.args()) {
