@@ -123,121 +123,174 @@ abstract class Check {
      */
     static Check of(PathRule rule) {
         String where = "rule '" + rule + "': ";
-        switch (rule.name()) {
-            case "required":
-                return new Check(rule) {
-                    @Override
-                    String onMissing() {
-                        return "is missing";
-                    }
+        return switch (rule.name()) {
+            case "required" -> new Required(rule);
+            case "not.null" -> new NotNull(rule);
+            case "type" -> new OfType(rule, where);
+            case "regex" -> new Matches(rule, where);
+            case "range" -> new InRange(rule, where);
+            case "in" -> new OneOf(rule, where);
+            case "max.length" -> new MaxLength(rule, where);
+            default -> throw new IllegalArgumentException(where + "unknown check '" + rule.name() + "'; use one of "
+                    + String.join(", ", NAMES));
+        };
+    }
 
-                    @Override
-                    String onNull() {
-                        return "is null";
-                    }
-                };
-            case "not.null":
-                return new Check(rule) {
-                    @Override
-                    String onNull() {
-                        return "is null";
-                    }
-                };
-            case "type": {
-                String expected = rule.raw().trim().toLowerCase(Locale.ROOT);
-                if (!TYPES.contains(expected)) {
-                    throw new IllegalArgumentException(where + "type(" + rule.raw() + ") names no type; use one of " + String.join(", ", TYPES));
-                }
-                return new Check(rule) {
-                    @Override
-                    String onValue(Schema schema, Object value) {
-                        String actual = schema != null ? typeOf(schema) : typeOf(value);
-                        return matches(expected, actual, schema == null ? value : null) ? null : "is " + actual + ", not " + expected;
-                    }
-                };
+    /** {@code required}: the path exists and is not null. */
+    private static final class Required extends Check {
+        Required(PathRule rule) {
+            super(rule);
+        }
+
+        @Override
+        String onMissing() {
+            return "is missing";
+        }
+
+        @Override
+        String onNull() {
+            return "is null";
+        }
+    }
+
+    /** {@code not.null}: where the path exists, it is not null. */
+    private static final class NotNull extends Check {
+        NotNull(PathRule rule) {
+            super(rule);
+        }
+
+        @Override
+        String onNull() {
+            return "is null";
+        }
+    }
+
+    /** {@code type(t)}: the value's Connect type (or, without a schema, its Java type's) is t or falls under it. */
+    private static final class OfType extends Check {
+        private final String expected;
+
+        OfType(PathRule rule, String where) {
+            super(rule);
+            expected = rule.raw().trim().toLowerCase(Locale.ROOT);
+            if (!TYPES.contains(expected)) {
+                throw new IllegalArgumentException(where + "type(" + rule.raw() + ") names no type; use one of "
+                        + String.join(", ", TYPES));
             }
-            case "regex": {
-                Pattern p;
-                try {
-                    p = Pattern.compile(rule.raw());
-                } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException(where + "not a valid regular expression: " + e.getDescription());
-                }
-                return new Check(rule) {
-                    @Override
-                    String onValue(Schema schema, Object value) {
-                        if (!(value instanceof String s)) {
-                            return "is " + typeOf(value) + ", not a string to match";
-                        }
-                        return p.matcher(s).matches() ? null : "does not match " + p.pattern();
-                    }
-                };
+        }
+
+        @Override
+        String onValue(Schema schema, Object value) {
+            String actual = schema != null ? typeOf(schema) : typeOf(value);
+            return matches(expected, actual, schema == null ? value : null) ? null : "is " + actual + ", not " + expected;
+        }
+    }
+
+    /** {@code regex(p)}: strings match p as a whole. */
+    private static final class Matches extends Check {
+        private final Pattern pattern;
+
+        Matches(PathRule rule, String where) {
+            super(rule);
+            try {
+                pattern = Pattern.compile(rule.raw());
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException(where + "not a valid regular expression: " + e.getDescription());
             }
-            case "range": {
-                String[] bounds = rule.raw().split(",", -1);
-                if (bounds.length != 2) {
-                    throw new IllegalArgumentException(where + "write range(min,max); either may be empty, e.g. range(0,)");
-                }
-                BigDecimal min = bound(where, bounds[0]);
-                BigDecimal max = bound(where, bounds[1]);
-                if (min != null && max != null && min.compareTo(max) > 0) {
-                    throw new IllegalArgumentException(where + "min is above max");
-                }
-                double lo = min == null ? Double.NEGATIVE_INFINITY : min.doubleValue();
-                double hi = max == null ? Double.POSITIVE_INFINITY : max.doubleValue();
-                boolean exact = (min == null || BigDecimal.valueOf(lo).compareTo(min) == 0) && (max == null || BigDecimal.valueOf(hi).compareTo(max) == 0);
-                return new Check(rule) {
-                    @Override
-                    String onValue(Schema schema, Object value) {
-                        if (exact && (value instanceof Double || value instanceof Float || value instanceof Integer
-                                || value instanceof Short || value instanceof Byte)) {
-                            // Exact in a double: compare without allocating (longs may exceed 2^53, so they take the slow path).
-                            double d = ((Number) value).doubleValue();
-                            if (d >= lo && d <= hi) {
-                                return null;
-                            }
-                        }
-                        BigDecimal n = number(value);
-                        if (n == null) {
-                            return "is " + typeOf(value) + ", not a number";
-                        }
-                        if ((min != null && n.compareTo(min) < 0) || (max != null && n.compareTo(max) > 0)) {
-                            return "is out of range [" + (min == null ? "" : min.toPlainString()) + ", "
-                                    + (max == null ? "" : max.toPlainString()) + "]";
-                        }
-                        return null;
-                    }
-                };
+        }
+
+        @Override
+        String onValue(Schema schema, Object value) {
+            if (!(value instanceof String s)) {
+                return "is " + typeOf(value) + ", not a string to match";
             }
-            case "in": {
-                Set<String> allowed = new LinkedHashSet<>(Arrays.asList(rule.raw().split("\\|", -1)));
-                if (rule.raw().isEmpty()) {
-                    throw new IllegalArgumentException(where + "write in(A|B|C)");
-                }
-                return new Check(rule) {
-                    @Override
-                    String onValue(Schema schema, Object value) {
-                        return allowed.contains(value instanceof String str ? str : text(value)) ? null : "is not one of the allowed values";
-                    }
-                };
+            return pattern.matcher(s).matches() ? null : "does not match " + pattern.pattern();
+        }
+    }
+
+    /** {@code range(min,max)}: numbers within the bounds, either of which may be left out. */
+    private static final class InRange extends Check {
+        private final BigDecimal min;
+        private final BigDecimal max;
+        /** The bounds as doubles, and whether they are exact, for comparing without allocating. */
+        private final double lo;
+        private final double hi;
+        private final boolean exact;
+
+        InRange(PathRule rule, String where) {
+            super(rule);
+            String[] bounds = rule.raw().split(",", -1);
+            if (bounds.length != 2) {
+                throw new IllegalArgumentException(where + "write range(min,max); either may be empty, e.g. range(0,)");
             }
-            case "max.length": {
-                int max;
-                try {
-                    max = Integer.parseInt(rule.raw().trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(where + "write max.length(N) with N a whole number");
-                }
-                return new Check(rule) {
-                    @Override
-                    String onValue(Schema schema, Object value) {
-                        int length = length(value);
-                        return length > max ? "is " + length + " long, over " + max : null;
-                    }
-                };
+            min = bound(where, bounds[0]);
+            max = bound(where, bounds[1]);
+            if (min != null && max != null && min.compareTo(max) > 0) {
+                throw new IllegalArgumentException(where + "min is above max");
             }
-            default:
-                throw new IllegalArgumentException(where + "unknown check '" + rule.name() + "'; use one of " + String.join(", ", NAMES));
+            lo = min == null ? Double.NEGATIVE_INFINITY : min.doubleValue();
+            hi = max == null ? Double.POSITIVE_INFINITY : max.doubleValue();
+            exact = (min == null || BigDecimal.valueOf(lo).compareTo(min) == 0)
+                    && (max == null || BigDecimal.valueOf(hi).compareTo(max) == 0);
+        }
+
+        @Override
+        String onValue(Schema schema, Object value) {
+            if (exact && (value instanceof Double || value instanceof Float || value instanceof Integer
+                    || value instanceof Short || value instanceof Byte)) {
+                // Exact in a double: compare without allocating (longs may exceed 2^53, so they take the slow path).
+                double d = ((Number) value).doubleValue();
+                if (d >= lo && d <= hi) {
+                    return null;
+                }
+            }
+            BigDecimal n = number(value);
+            if (n == null) {
+                return "is " + typeOf(value) + ", not a number";
+            }
+            if ((min != null && n.compareTo(min) < 0) || (max != null && n.compareTo(max) > 0)) {
+                return "is out of range [" + (min == null ? "" : min.toPlainString()) + ", "
+                        + (max == null ? "" : max.toPlainString()) + "]";
+            }
+            return null;
+        }
+    }
+
+    /** {@code in(A|B|C)}: the value's text is one of these. */
+    private static final class OneOf extends Check {
+        private final Set<String> allowed;
+
+        OneOf(PathRule rule, String where) {
+            super(rule);
+            if (rule.raw().isEmpty()) {
+                throw new IllegalArgumentException(where + "write in(A|B|C)");
+            }
+            allowed = new LinkedHashSet<>(Arrays.asList(rule.raw().split("\\|", -1)));
+        }
+
+        @Override
+        String onValue(Schema schema, Object value) {
+            return allowed.contains(value instanceof String str ? str : text(value)) ? null
+                    : "is not one of the allowed values";
+        }
+    }
+
+    /** {@code max.length(n)}: strings (in characters), bytes, arrays and maps at most n long. */
+    private static final class MaxLength extends Check {
+        private final int max;
+
+        MaxLength(PathRule rule, String where) {
+            super(rule);
+            try {
+                max = Integer.parseInt(rule.raw().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + "write max.length(N) with N a whole number");
+            }
+        }
+
+        @Override
+        String onValue(Schema schema, Object value) {
+            int length = length(value);
+            return length > max ? "is " + length + " long, over " + max : null;
         }
     }
 
