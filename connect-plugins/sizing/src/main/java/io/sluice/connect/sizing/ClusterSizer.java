@@ -67,97 +67,10 @@ public final class ClusterSizer {
         if (!w.isSet(Workload.WRITE_AVG)) {
             throw new SizingException(Workload.WRITE_AVG.name(), "required: the average produce rate, e.g. 50MB/s");
         }
-        double r = w.get(COMPRESSION_RATIO);
-        double avgCompressed = w.get(Workload.WRITE_AVG) / r;
-        double peakRaw = w.get(Workload.WRITE_PEAK);
-        double peakCompressed = peakRaw / r;
-        int rf = w.integer(REPLICATION_FACTOR);
-        double fanout = w.get(READ_FANOUT);
-        double lagging = w.get(READ_LAGGING);
-        double u = w.get(TARGET_UTILIZATION);
-        int topics = w.integer(TOPICS);
-
-        // --- partitions (Jun Rao's rule, then parallelism, headroom and a multiple of the consumer count)
-        int parallelism = w.integer(CONSUMER_PARALLELISM);
-        double perTopic = peakRaw / topics;
-        int byWrite = ceil(perTopic / w.get(PARTITION_WRITE));
-        int byRead = ceil(perTopic / w.get(PARTITION_READ));
-        int base = Math.max(Math.max(byWrite, byRead), parallelism);
-        int withHeadroom = ceil(base * w.get(PARTITION_HEADROOM));
-        int partitionsPerTopic = roundUp(withHeadroom, parallelism);
-        String partitionBinding = base == parallelism && parallelism > Math.max(byWrite, byRead) ? "consumer.parallelism"
-                : byWrite >= byRead ? "partition.write.throughput" : "partition.read.throughput";
-        Figure partitionsFigure = new Figure("partitions.per.topic", partitionsPerTopic,
-                partitionsPerTopic + " partitions", partitionBinding,
-                "roundUp(ceil(max(T/p, T/c, consumers) x headroom), consumers), T = peak / topics",
-                "T = " + Units.rate(peakRaw) + " / " + topics + " = " + Units.rate(perTopic)
-                        + "; max(" + byWrite + ", " + byRead + ", " + parallelism + ") = " + base
-                        + "; ceil(" + base + " x " + number(w.get(PARTITION_HEADROOM)) + ") = " + withHeadroom
-                        + "; rounded up to a multiple of " + parallelism + " = " + partitionsPerTopic);
-        long partitions = (long) partitionsPerTopic * topics;
-        long replicas = partitions * rf;
-
-        // --- storage kept on broker disks
-        double retention = w.get(RETENTION_TIME);
-        boolean tiered = w.isSet(TIERED_LOCAL_RETENTION);
-        double localRetention = tiered ? w.get(TIERED_LOCAL_RETENTION) : retention;
-        double byTime = avgCompressed * localRetention;
-        double retainedOnce = byTime;
-        String retainedFormula = "W/r x " + (tiered ? "local retention" : "retention");
-        String retainedExplained = Units.rate(avgCompressed) + " x " + Units.duration(localRetention) + " = " + Units.bytes(byTime);
-        if (w.isSet(RETENTION_BYTES)) {
-            double byBytes = w.get(RETENTION_BYTES) * partitions;
-            if (byBytes < byTime) {
-                retainedOnce = byBytes;
-                retainedExplained = "retention.bytes x partitions = " + Units.bytes(w.get(RETENTION_BYTES)) + " x " + partitions
-                        + " = " + Units.bytes(byBytes) + " (less than " + Units.bytes(byTime) + " by time)";
-            }
-            retainedFormula = "min(" + retainedFormula + ", retention.bytes x partitions)";
-        }
-        double stored = retainedOnce * rf;
-        double usableDisk = w.get(BROKER_DISK_CAPACITY) * w.get(DISK_MAX_USAGE);
-
-        // --- the lower bounds on the broker count
-        List<Figure> bounds = new ArrayList<>();
-        bounds.add(bound("storage", ceil(stored / usableDisk), "retained data fits in broker disks",
-                "ceil(" + retainedFormula + " x RF / (disk capacity x disk.max.usage))",
-                "ceil(" + Units.bytes(retainedOnce) + " x " + rf + " / (" + Units.bytes(w.get(BROKER_DISK_CAPACITY))
-                        + " x " + number(w.get(DISK_MAX_USAGE)) + ")) = ceil(" + Units.bytes(stored) + " / " + Units.bytes(usableDisk) + ")"
-                        + " [" + retainedExplained + "]"));
-        double diskLoad = peakCompressed * (rf + lagging);
-        bounds.add(bound("disk.throughput", ceil(diskLoad / (w.get(BROKER_DISK_THROUGHPUT) * u)), "disk writes of every replica and lagging reads",
-                "ceil(P/r x (RF + L) / (disk throughput x u))",
-                "ceil(" + Units.rate(peakCompressed) + " x (" + rf + " + " + number(lagging) + ") / (" + Units.rate(w.get(BROKER_DISK_THROUGHPUT))
-                        + " x " + number(u) + "))"));
-        double netIn = peakCompressed * rf;
-        bounds.add(bound("network.in", ceil(netIn / (w.get(BROKER_NETWORK) * u)), "produce and replication traffic into brokers",
-                "ceil(P/r x RF / (network x u))",
-                "ceil(" + Units.rate(peakCompressed) + " x " + rf + " / (" + Units.rate(w.get(BROKER_NETWORK)) + " x " + number(u) + "))"));
-        double netOut = peakCompressed * (rf - 1 + fanout);
-        bounds.add(bound("network.out", ceil(netOut / (w.get(BROKER_NETWORK) * u)), "replication and consumer traffic out of brokers",
-                "ceil(P/r x (RF - 1 + C) / (network x u))",
-                "ceil(" + Units.rate(peakCompressed) + " x (" + rf + " - 1 + " + number(fanout) + ") / (" + Units.rate(w.get(BROKER_NETWORK))
-                        + " x " + number(u) + "))"));
-        bounds.add(bound("partitions", ceil((double) replicas / w.get(BROKER_MAX_PARTITIONS)), "partition replicas per broker",
-                "ceil(partitions x topics x RF / max partitions per broker)",
-                "ceil(" + partitionsPerTopic + " x " + topics + " x " + rf + " / " + w.integer(BROKER_MAX_PARTITIONS) + ")"));
-        // Produce and replication writes cost CPU (CRC checks, batch validation); reads are zero-copy and cheap.
-        double traffic = netIn;
-        double coresForTraffic = w.get(BROKER_CPU_CORES) * u - w.get(CPU_BASELINE);
-        if (coresForTraffic <= 0) {
-            throw new SizingException(BROKER_CPU_CORES.name(), w.integer(BROKER_CPU_CORES) + " cores at target.utilization "
-                    + number(u) + " leave nothing above the " + number(w.get(CPU_BASELINE)) + " baseline cores; use bigger brokers");
-        }
-        bounds.add(bound("cpu", ceil(traffic / w.get(CPU_THROUGHPUT_PER_CORE) / coresForTraffic), "cores for produce and replication above the baseline",
-                "ceil(P/r x RF / throughput per core / (cores x u - baseline))",
-                "ceil(" + Units.rate(traffic) + " / " + Units.rate(w.get(CPU_THROUGHPUT_PER_CORE)) + " / (" + w.integer(BROKER_CPU_CORES)
-                        + " x " + number(u) + " - " + number(w.get(CPU_BASELINE)) + "))"));
-        int byMemory = brokersForMemory(w, avgCompressed, replicas);
-        bounds.add(bound("memory", byMemory, "heap, OS and the page-cache window fit in broker RAM",
-                "least B with heap(B) + OS + W/r / B x window <= memory",
-                "heap(B) = clamp(1 GiB + replicas/B x 0.5 MiB, 4 GiB, 8 GiB), OS = 1 GiB, window = "
-                        + Units.duration(w.get(PAGE_CACHE_WINDOW)) + ", W/r = " + Units.rate(avgCompressed)));
-        bounds.add(bound("replication", rf, "each replica of a partition on its own broker", "RF", "RF"));
+        Traffic t = Traffic.of(w);
+        Partitions p = partitions(w, t);
+        Retained kept = retained(w, t, p.total());
+        List<Figure> bounds = brokerBounds(w, t, p, kept);
 
         Figure binding = bounds.get(0);
         for (Figure b : bounds) {
@@ -174,58 +87,196 @@ public final class ClusterSizer {
         result.add(new Figure("brokers", brokers, brokers(brokers), binding.name(),
                 "roundUp(max(bounds) + failures tolerated, zones)",
                 "max(bounds) = " + needed + " (" + binding.name() + "); roundUp(" + needed + " + " + failures + ", " + zones + ") = " + brokers));
-        result.add(partitionsFigure);
+        addPartitionFigures(result, t, p, brokers);
+        addStorageFigures(result, w, t, p, kept);
+        addPerBrokerFigures(result, w, t, p, kept, brokers);
+        double messages = t.peakRaw() / w.get(MESSAGE_SIZE);
+        result.add(new Figure("messages.per.second", messages, number(Math.round(messages)) + " msg/s at peak", "message.size",
+                "P / message size", Units.rate(t.peakRaw()) + " / " + Units.bytes(w.get(MESSAGE_SIZE))));
+
+        ConnectSizer.size(w, p.total()).forEach(result::add);
+        warn(w, result, binding, bounds, brokers);
+        return result;
+    }
+
+    /** The rates every figure is computed from: raw bytes for partitions, compressed for what brokers store and move. */
+    private record Traffic(double avgCompressed, double peakRaw, double peakCompressed, int rf, double fanout,
+                           double lagging, double utilization, int topics) {
+
+        static Traffic of(Workload w) {
+            double r = w.get(COMPRESSION_RATIO);
+            return new Traffic(w.get(Workload.WRITE_AVG) / r, w.get(Workload.WRITE_PEAK), w.get(Workload.WRITE_PEAK) / r,
+                    w.integer(REPLICATION_FACTOR), w.get(READ_FANOUT), w.get(READ_LAGGING), w.get(TARGET_UTILIZATION),
+                    w.integer(TOPICS));
+        }
+
+        /** Into brokers: produce, then followers fetching from leaders. */
+        double networkIn() {
+            return peakCompressed * rf;
+        }
+
+        /** Out of brokers: replication to followers, and every consumer group. */
+        double networkOut() {
+            return peakCompressed * (rf - 1 + fanout);
+        }
+    }
+
+    /** Partitions per topic (and what set the count), in all, and their replicas. */
+    private record Partitions(int perTopic, long total, long replicas, String binding, Figure figure) {
+    }
+
+    /** Data kept on broker disks: once, and with every replica; how it was worked out. */
+    private record Retained(double once, double stored, String formula, String explained, boolean tiered) {
+    }
+
+    /** Jun Rao's rule, then parallelism, headroom and a multiple of the consumer count. */
+    private static Partitions partitions(Workload w, Traffic t) {
+        int parallelism = w.integer(CONSUMER_PARALLELISM);
+        double perTopic = t.peakRaw() / t.topics();
+        int byWrite = ceil(perTopic / w.get(PARTITION_WRITE));
+        int byRead = ceil(perTopic / w.get(PARTITION_READ));
+        int base = Math.max(Math.max(byWrite, byRead), parallelism);
+        int withHeadroom = ceil(base * w.get(PARTITION_HEADROOM));
+        int partitionsPerTopic = roundUp(withHeadroom, parallelism);
+        String partitionBinding = base == parallelism && parallelism > Math.max(byWrite, byRead) ? "consumer.parallelism"
+                : byWrite >= byRead ? "partition.write.throughput" : "partition.read.throughput";
+        Figure figure = new Figure("partitions.per.topic", partitionsPerTopic,
+                partitionsPerTopic + " partitions", partitionBinding,
+                "roundUp(ceil(max(T/p, T/c, consumers) x headroom), consumers), T = peak / topics",
+                "T = " + Units.rate(t.peakRaw()) + " / " + t.topics() + " = " + Units.rate(perTopic)
+                        + "; max(" + byWrite + ", " + byRead + ", " + parallelism + ") = " + base
+                        + "; ceil(" + base + " x " + number(w.get(PARTITION_HEADROOM)) + ") = " + withHeadroom
+                        + "; rounded up to a multiple of " + parallelism + " = " + partitionsPerTopic);
+        long partitions = (long) partitionsPerTopic * t.topics();
+        return new Partitions(partitionsPerTopic, partitions, partitions * t.rf(), partitionBinding, figure);
+    }
+
+    /** Retention by time (the local tier's when tiered), capped by retention.bytes per partition when set. */
+    private static Retained retained(Workload w, Traffic t, long partitions) {
+        boolean tiered = w.isSet(TIERED_LOCAL_RETENTION);
+        double localRetention = tiered ? w.get(TIERED_LOCAL_RETENTION) : w.get(RETENTION_TIME);
+        double byTime = t.avgCompressed() * localRetention;
+        double retainedOnce = byTime;
+        String retainedFormula = "W/r x " + (tiered ? "local retention" : "retention");
+        String retainedExplained = Units.rate(t.avgCompressed()) + " x " + Units.duration(localRetention) + " = " + Units.bytes(byTime);
+        if (w.isSet(RETENTION_BYTES)) {
+            double byBytes = w.get(RETENTION_BYTES) * partitions;
+            if (byBytes < byTime) {
+                retainedOnce = byBytes;
+                retainedExplained = "retention.bytes x partitions = " + Units.bytes(w.get(RETENTION_BYTES)) + " x " + partitions
+                        + " = " + Units.bytes(byBytes) + " (less than " + Units.bytes(byTime) + " by time)";
+            }
+            retainedFormula = "min(" + retainedFormula + ", retention.bytes x partitions)";
+        }
+        return new Retained(retainedOnce, retainedOnce * t.rf(), retainedFormula, retainedExplained, tiered);
+    }
+
+    /** The independent lower bounds on the broker count, each with its formula and numbers. */
+    private static List<Figure> brokerBounds(Workload w, Traffic t, Partitions p, Retained kept) {
+        int rf = t.rf();
+        double u = t.utilization();
+        double peakCompressed = t.peakCompressed();
+        double usableDisk = w.get(BROKER_DISK_CAPACITY) * w.get(DISK_MAX_USAGE);
+        List<Figure> bounds = new ArrayList<>();
+        bounds.add(bound("storage", ceil(kept.stored() / usableDisk), "retained data fits in broker disks",
+                "ceil(" + kept.formula() + " x RF / (disk capacity x disk.max.usage))",
+                "ceil(" + Units.bytes(kept.once()) + " x " + rf + " / (" + Units.bytes(w.get(BROKER_DISK_CAPACITY))
+                        + " x " + number(w.get(DISK_MAX_USAGE)) + ")) = ceil(" + Units.bytes(kept.stored()) + " / " + Units.bytes(usableDisk) + ")"
+                        + " [" + kept.explained() + "]"));
+        double diskLoad = peakCompressed * (rf + t.lagging());
+        bounds.add(bound("disk.throughput", ceil(diskLoad / (w.get(BROKER_DISK_THROUGHPUT) * u)), "disk writes of every replica and lagging reads",
+                "ceil(P/r x (RF + L) / (disk throughput x u))",
+                "ceil(" + Units.rate(peakCompressed) + " x (" + rf + " + " + number(t.lagging()) + ") / (" + Units.rate(w.get(BROKER_DISK_THROUGHPUT))
+                        + " x " + number(u) + "))"));
+        bounds.add(bound("network.in", ceil(t.networkIn() / (w.get(BROKER_NETWORK) * u)), "produce and replication traffic into brokers",
+                "ceil(P/r x RF / (network x u))",
+                "ceil(" + Units.rate(peakCompressed) + " x " + rf + " / (" + Units.rate(w.get(BROKER_NETWORK)) + " x " + number(u) + "))"));
+        bounds.add(bound("network.out", ceil(t.networkOut() / (w.get(BROKER_NETWORK) * u)), "replication and consumer traffic out of brokers",
+                "ceil(P/r x (RF - 1 + C) / (network x u))",
+                "ceil(" + Units.rate(peakCompressed) + " x (" + rf + " - 1 + " + number(t.fanout()) + ") / (" + Units.rate(w.get(BROKER_NETWORK))
+                        + " x " + number(u) + "))"));
+        bounds.add(bound("partitions", ceil((double) p.replicas() / w.get(BROKER_MAX_PARTITIONS)), "partition replicas per broker",
+                "ceil(partitions x topics x RF / max partitions per broker)",
+                "ceil(" + p.perTopic() + " x " + t.topics() + " x " + rf + " / " + w.integer(BROKER_MAX_PARTITIONS) + ")"));
+        // Produce and replication writes cost CPU (CRC checks, batch validation); reads are zero-copy and cheap.
+        double coresForTraffic = w.get(BROKER_CPU_CORES) * u - w.get(CPU_BASELINE);
+        if (coresForTraffic <= 0) {
+            throw new SizingException(BROKER_CPU_CORES.name(), w.integer(BROKER_CPU_CORES) + " cores at target.utilization "
+                    + number(u) + " leave nothing above the " + number(w.get(CPU_BASELINE)) + " baseline cores; use bigger brokers");
+        }
+        bounds.add(bound("cpu", ceil(t.networkIn() / w.get(CPU_THROUGHPUT_PER_CORE) / coresForTraffic), "cores for produce and replication above the baseline",
+                "ceil(P/r x RF / throughput per core / (cores x u - baseline))",
+                "ceil(" + Units.rate(t.networkIn()) + " / " + Units.rate(w.get(CPU_THROUGHPUT_PER_CORE)) + " / (" + w.integer(BROKER_CPU_CORES)
+                        + " x " + number(u) + " - " + number(w.get(CPU_BASELINE)) + "))"));
+        int byMemory = brokersForMemory(w, t.avgCompressed(), p.replicas());
+        bounds.add(bound("memory", byMemory, "heap, OS and the page-cache window fit in broker RAM",
+                "least B with heap(B) + OS + W/r / B x window <= memory",
+                "heap(B) = clamp(1 GiB + replicas/B x 0.5 MiB, 4 GiB, 8 GiB), OS = 1 GiB, window = "
+                        + Units.duration(w.get(PAGE_CACHE_WINDOW)) + ", W/r = " + Units.rate(t.avgCompressed())));
+        bounds.add(bound("replication", rf, "each replica of a partition on its own broker", "RF", "RF"));
+        return bounds;
+    }
+
+    private static void addPartitionFigures(SizingResult result, Traffic t, Partitions p, int brokers) {
+        long partitions = p.total();
+        long replicas = p.replicas();
+        result.add(p.figure());
         result.add(new Figure("partitions.total", partitions, partitions + " partitions, " + replicas + " replicas",
-                partitionBinding, "partitions per topic x topics (x RF for replicas)",
-                partitionsPerTopic + " x " + topics + " = " + partitions + "; x " + rf + " = " + replicas));
+                p.binding(), "partitions per topic x topics (x RF for replicas)",
+                p.perTopic() + " x " + t.topics() + " = " + partitions + "; x " + t.rf() + " = " + replicas));
         result.add(new Figure("partitions.per.broker", Math.ceil((double) replicas / brokers),
                 number(Math.ceil((double) replicas / brokers)) + " replicas (" + number(Math.ceil((double) partitions / brokers)) + " leaders)",
                 "broker.max.partitions", "ceil(replicas / B)", "ceil(" + replicas + " / " + brokers + ")"));
-        result.add(new Figure("storage.total", stored, Units.bytes(stored) + " on broker disks", "retention",
-                retainedFormula + " x RF", Units.bytes(retainedOnce) + " x " + rf + " = " + Units.bytes(stored)));
-        if (tiered) {
-            double remote = avgCompressed * retention;
+    }
+
+    private static void addStorageFigures(SizingResult result, Workload w, Traffic t, Partitions p, Retained kept) {
+        result.add(new Figure("storage.total", kept.stored(), Units.bytes(kept.stored()) + " on broker disks", "retention",
+                kept.formula() + " x RF", Units.bytes(kept.once()) + " x " + t.rf() + " = " + Units.bytes(kept.stored())));
+        if (kept.tiered()) {
+            double retention = w.get(RETENTION_TIME);
+            double remote = t.avgCompressed() * retention;
             if (w.isSet(RETENTION_BYTES)) {
-                remote = Math.min(remote, w.get(RETENTION_BYTES) * partitions);
+                remote = Math.min(remote, w.get(RETENTION_BYTES) * p.total());
             }
             result.add(new Figure("storage.remote", remote, Units.bytes(remote) + " in the remote tier", "retention",
-                    "W/r x retention (one copy in the object store)", Units.rate(avgCompressed) + " x " + Units.duration(retention)));
+                    "W/r x retention (one copy in the object store)", Units.rate(t.avgCompressed()) + " x " + Units.duration(retention)));
         }
+    }
+
+    private static void addPerBrokerFigures(SizingResult result, Workload w, Traffic t, Partitions p, Retained kept,
+                                            int brokers) {
+        double stored = kept.stored();
         double diskPerBroker = stored / brokers;
         result.add(new Figure("disk.per.broker", diskPerBroker,
                 Units.bytes(diskPerBroker) + " data, provision " + Units.bytes(diskPerBroker / w.get(DISK_MAX_USAGE)),
                 "storage", "storage / B (provision / disk.max.usage)",
                 Units.bytes(stored) + " / " + brokers + " = " + Units.bytes(diskPerBroker) + "; / " + number(w.get(DISK_MAX_USAGE))));
-        double heap = heap(replicas, brokers);
+        double heap = heap(p.replicas(), brokers);
         // Consumers read from leaders, so the window that must stay hot is the leaders' share of the writes.
-        double pageCache = avgCompressed / brokers * w.get(PAGE_CACHE_WINDOW);
+        double pageCache = t.avgCompressed() / brokers * w.get(PAGE_CACHE_WINDOW);
         double memory = heap + OS_RESERVE + pageCache;
         result.add(new Figure("heap.per.broker", heap, Units.binaryBytes(heap) + " (-Xms = -Xmx)", "replicas per broker",
                 "clamp(1 GiB + replicas/B x 0.5 MiB, 4 GiB, 8 GiB), whole GiB",
-                "1 GiB + " + number(Math.ceil((double) replicas / brokers)) + " x 0.5 MiB -> " + Units.binaryBytes(heap)));
+                "1 GiB + " + number(Math.ceil((double) p.replicas() / brokers)) + " x 0.5 MiB -> " + Units.binaryBytes(heap)));
         result.add(new Figure("page.cache.per.broker", pageCache, Units.binaryBytes(pageCache), "page.cache.window",
-                "W/r / B x window", Units.rate(avgCompressed) + " / " + brokers + " x " + Units.duration(w.get(PAGE_CACHE_WINDOW))));
+                "W/r / B x window", Units.rate(t.avgCompressed()) + " / " + brokers + " x " + Units.duration(w.get(PAGE_CACHE_WINDOW))));
         result.add(new Figure("memory.per.broker", memory, Units.binaryBytes(memory) + " of " + Units.binaryBytes(w.get(BROKER_MEMORY)),
                 "broker.memory", "heap + OS + page cache",
                 Units.binaryBytes(heap) + " + " + Units.binaryBytes(OS_RESERVE) + " + " + Units.binaryBytes(pageCache)));
+        double traffic = t.networkIn();
         double cores = w.get(CPU_BASELINE) + traffic / brokers / w.get(CPU_THROUGHPUT_PER_CORE);
         result.add(new Figure("cpu.per.broker", cores, number(cores) + " cores busy at peak of " + w.integer(BROKER_CPU_CORES),
                 "cpu.throughput.per.core", "baseline + P/r x RF / B / throughput per core",
                 number(w.get(CPU_BASELINE)) + " + " + Units.rate(traffic) + " / " + brokers + " / " + Units.rate(w.get(CPU_THROUGHPUT_PER_CORE))));
+        double netIn = t.networkIn();
+        double netOut = t.networkOut();
         result.add(new Figure("network.in.per.broker", netIn / brokers,
                 Units.rate(netIn / brokers) + " (" + percent(netIn / brokers / w.get(BROKER_NETWORK)) + " of link)",
-                "network.in", "P/r x RF / B", Units.rate(peakCompressed) + " x " + rf + " / " + brokers));
+                "network.in", "P/r x RF / B", Units.rate(t.peakCompressed()) + " x " + t.rf() + " / " + brokers));
         result.add(new Figure("network.out.per.broker", netOut / brokers,
                 Units.rate(netOut / brokers) + " (" + percent(netOut / brokers / w.get(BROKER_NETWORK)) + " of link)",
                 "network.out", "P/r x (RF - 1 + C) / B",
-                Units.rate(peakCompressed) + " x (" + rf + " - 1 + " + number(fanout) + ") / " + brokers));
-        double messages = peakRaw / w.get(MESSAGE_SIZE);
-        result.add(new Figure("messages.per.second", messages, number(Math.round(messages)) + " msg/s at peak", "message.size",
-                "P / message size", Units.rate(peakRaw) + " / " + Units.bytes(w.get(MESSAGE_SIZE))));
-
-        ConnectSizer.size(w, partitions).forEach(result::add);
-        warn(w, result, binding, bounds, brokers);
-        return result;
+                Units.rate(t.peakCompressed()) + " x (" + t.rf() + " - 1 + " + number(t.fanout()) + ") / " + brokers));
     }
 
     private static void warn(Workload w, SizingResult result, Figure binding, List<Figure> bounds, int brokers) {
