@@ -132,12 +132,42 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
     private R event(R record, Row row, Long sourceTime) {
         Object routeBy = required(row, s.routing().byColumn());
         Object key = required(row, s.columns().key());
-        if (!row.has(s.columns().payload())) {
-            throw new InvalidRow(s.columns().payload(), "column '" + s.columns().payload() + "' (table.field.event.payload) is missing");
+        Payload payload = payload(record, row);
+        Headers headers = record.headers().duplicate();
+        Object id = row.get(s.columns().id());
+        if (id != null) {
+            headers.add("id", id, row.schema(s.columns().id()));
         }
-        Object payload = row.get(s.columns().payload());
-        Schema payloadSchema = row.schema(s.columns().payload());
+        Extras extras = placeAdditional(row, headers);
+        if (!extras.enveloped().isEmpty() && !payload.tombstone()) {
+            payload = envelope(payload, row, extras);
+        }
+        long timestamp = timestamp(row, sourceTime, record);
+        if (s.cloudEventsSource() != null) {
+            addCloudEvents(headers, record, row, id, routeBy, timestamp);
+        }
+        Integer partition = extras.partition() != null ? extras.partition()
+                : record instanceof SinkRecord ? record.kafkaPartition() : null;
+        return record.newRecord(topic(String.valueOf(routeBy)), partition, row.schema(s.columns().key()), key,
+                payload.schema(), payload.value(), timestamp, headers);
+    }
 
+    /** An event's value and schema; {@code tombstone} when an empty payload became a null value on purpose. */
+    private record Payload(Object value, Schema schema, boolean tombstone) {
+    }
+
+    /** What the additional columns placed outside headers: the partition, and the fields beside the payload. */
+    private record Extras(Integer partition, Map<String, Object> enveloped, Map<String, Schema> schemas) {
+    }
+
+    /** The payload column, expanded from JSON, versioned and made a tombstone when empty, as configured. */
+    private Payload payload(R record, Row row) {
+        String column = s.columns().payload();
+        if (!row.has(column)) {
+            throw new InvalidRow(column, "column '" + column + "' (table.field.event.payload) is missing");
+        }
+        Object payload = row.get(column);
+        Schema payloadSchema = row.schema(column);
         if (expander != null && payload instanceof String json) {
             JsonExpander.Expanded expanded = expander.expand(json);
             if (expanded != null) {
@@ -153,18 +183,16 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
         }
         boolean empty = payload == null || (payload instanceof String str && str.isEmpty());
         if (empty && s.routing().tombstoneOnEmptyPayload()) {
-            payload = null;
-            payloadSchema = null;
+            return new Payload(null, null, true);
         }
+        return new Payload(payload, payloadSchema, false);
+    }
 
-        Headers headers = record.headers().duplicate();
-        Object id = row.get(s.columns().id());
-        if (id != null) {
-            headers.add("id", id, row.schema(s.columns().id()));
-        }
+    /** Adds the header placements to {@code headers}; returns the partition and envelope placements. */
+    private Extras placeAdditional(Row row, Headers headers) {
         Integer partition = null;
         Map<String, Object> enveloped = new LinkedHashMap<>();
-        Map<String, Schema> envelopedSchemas = new LinkedHashMap<>();
+        Map<String, Schema> schemas = new LinkedHashMap<>();
         for (AdditionalField p : s.additional()) {
             if (!row.has(p.column())) {
                 if (s.errorOnMissing()) {
@@ -183,39 +211,37 @@ public final class OutboxEvents<R extends ConnectRecord<R>> {
                 }
                 case ENVELOPE -> {
                     enveloped.put(p.alias(), v);
-                    envelopedSchemas.put(p.alias(), row.schema(p.column()));
+                    schemas.put(p.alias(), row.schema(p.column()));
                 }
             }
         }
-        if (!enveloped.isEmpty() && !(empty && s.routing().tombstoneOnEmptyPayload())) {
-            if (row.hasSchema() && payloadSchema != null) {
-                Schema env = envelopeSchema(payloadSchema, envelopedSchemas);
-                Struct e = new Struct(env).put("payload", payload);
-                enveloped.forEach(e::put);
-                payload = e;
-                payloadSchema = env;
-            } else {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("payload", payload);
-                e.putAll(enveloped);
-                payload = e;
-                payloadSchema = null;
-            }
+        return new Extras(partition, enveloped, schemas);
+    }
+
+    /** {payload, alias...}: a struct when the row and payload have schemas, else a map. */
+    private Payload envelope(Payload payload, Row row, Extras extras) {
+        if (row.hasSchema() && payload.schema() != null) {
+            Schema env = envelopeSchema(payload.schema(), extras.schemas());
+            Struct e = new Struct(env).put("payload", payload.value());
+            extras.enveloped().forEach(e::put);
+            return new Payload(e, env, false);
         }
-        long timestamp = timestamp(row, sourceTime, record);
-        if (s.cloudEventsSource() != null) {
-            headers.addString("ce_specversion", "1.0");
-            if (id != null) {
-                headers.addString("ce_id", String.valueOf(id));
-            }
-            Object type = row.get(s.columns().type());
-            headers.addString("ce_type", String.valueOf(type != null ? type : routeBy));
-            headers.addString("ce_source", s.cloudEventsSource().replace("${topic}", record.topic()));
-            headers.addString("ce_time", Instant.ofEpochMilli(timestamp).toString());
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("payload", payload.value());
+        e.putAll(extras.enveloped());
+        return new Payload(e, null, false);
+    }
+
+    /** CloudEvents binary-mode headers. */
+    private void addCloudEvents(Headers headers, R record, Row row, Object id, Object routeBy, long timestamp) {
+        headers.addString("ce_specversion", "1.0");
+        if (id != null) {
+            headers.addString("ce_id", String.valueOf(id));
         }
-        Integer outPartition = partition != null ? partition : record instanceof SinkRecord ? record.kafkaPartition() : null;
-        return record.newRecord(topic(String.valueOf(routeBy)), outPartition, row.schema(s.columns().key()), key,
-                payloadSchema, payload, timestamp, headers);
+        Object type = row.get(s.columns().type());
+        headers.addString("ce_type", String.valueOf(type != null ? type : routeBy));
+        headers.addString("ce_source", s.cloudEventsSource().replace("${topic}", record.topic()));
+        headers.addString("ce_time", Instant.ofEpochMilli(timestamp).toString());
     }
 
     private static Object required(Row row, String column) {
