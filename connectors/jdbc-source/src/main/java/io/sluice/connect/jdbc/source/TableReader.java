@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -43,11 +42,7 @@ public final class TableReader {
     private final Calendar dbCalendar;
     private final ZoneId dbZone;
     private final Settings settings;
-    private final String timestampExpr;
-    private final String incrementingColumn;
-    /** A chunk's condition on the incrementing column ({@code >= from AND < to}); empty for a whole table. */
-    private final String chunkPredicate;
-    private final List<Object> chunkParams = new ArrayList<>(2);
+    private final ReadQueries queries;
 
     private Position position;
     private long nextRunAtMs;
@@ -93,21 +88,7 @@ public final class TableReader {
         this.dbZone = dbCalendar.getTimeZone().toZoneId();
         this.settings = settings;
         this.position = start;
-        this.timestampExpr = mode.usesTimestamp() ? timestampExpression(source.timestampColumns()) : null;
-        this.incrementingColumn = mode.usesIncrementing() ? dialect.quote(source.incrementingColumn()) : null;
-        StringJoiner chunkIds = new StringJoiner(" AND ");
-        if (source.chunk() != null) {
-            String key = dialect.quote(source.incrementingColumn());
-            if (source.chunk().from() != null) {
-                chunkIds.add(key + " >= ?");
-                chunkParams.add(source.chunk().from());
-            }
-            if (source.chunk().to() != null) {
-                chunkIds.add(key + " < ?");
-                chunkParams.add(source.chunk().to());
-            }
-        }
-        this.chunkPredicate = chunkIds.toString();
+        this.queries = new ReadQueries(source, mode, dialect, settings.querySuffix());
     }
 
     public String name() {
@@ -162,7 +143,7 @@ public final class TableReader {
             }
         }
         gapPass = mode == Mode.INCREMENTING && !position.gaps().isEmpty();
-        execute(gapPass ? gapQuery() : mainQuery());
+        execute(gapPass ? queries.gaps(position.gaps()) : queries.main(position, upperBound));
     }
 
     /**
@@ -199,7 +180,7 @@ public final class TableReader {
                 if (gapPass) {
                     gapPass = false;
                     closeQuery();
-                    execute(mainQuery());
+                    execute(queries.main(position, upperBound));
                     continue;
                 }
                 finish(nowMs);
@@ -317,85 +298,7 @@ public final class TableReader {
         return List.copyOf(out);
     }
 
-    private record Query(String sql, List<Object> params) {
-    }
-
-    private Query mainQuery() {
-        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(source.from());
-        List<Object> params = new ArrayList<>();
-        switch (mode) {
-            case BULK -> {
-                if (!chunkPredicate.isEmpty()) {
-                    sql.append(" WHERE ").append(chunkPredicate);
-                    params.addAll(chunkParams);
-                }
-            }
-            case INCREMENTING -> {
-                sql.append(" WHERE ").append(incrementingColumn).append(" > ?");
-                params.add(position.incrementing() == null ? Long.MIN_VALUE : position.incrementing());
-                andChunk(sql, params);
-                sql.append(" ORDER BY ").append(incrementingColumn).append(" ASC");
-            }
-            case TIMESTAMP, TIMESTAMP_INCREMENTING -> {
-                sql.append(" WHERE ").append(timestampExpr).append(" < ?");
-                params.add(upperBound);
-                Instant from = position.timestamp();
-                if (from != null && mode == Mode.TIMESTAMP_INCREMENTING && position.incrementing() != null) {
-                    sql.append(" AND (").append(timestampExpr).append(" > ? OR (").append(timestampExpr)
-                            .append(" = ? AND ").append(incrementingColumn).append(" > ?))");
-                    params.add(from);
-                    params.add(from);
-                    params.add(position.incrementing());
-                } else if (from != null) {
-                    sql.append(" AND ").append(timestampExpr).append(" > ?");
-                    params.add(from);
-                }
-                andChunk(sql, params);
-                sql.append(" ORDER BY ").append(timestampExpr).append(" ASC");
-                if (mode == Mode.TIMESTAMP_INCREMENTING) {
-                    sql.append(", ").append(incrementingColumn).append(" ASC");
-                }
-            }
-        }
-        return new Query(withSuffix(sql), params);
-    }
-
-    private Query gapQuery() {
-        StringJoiner ranges = new StringJoiner(" OR ", "(", ")");
-        List<Object> params = new ArrayList<>();
-        for (Position.Gap g : position.gaps()) {
-            ranges.add(incrementingColumn + " BETWEEN ? AND ?");
-            params.add(g.from());
-            params.add(g.to());
-        }
-        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(source.from()).append(" WHERE ").append(ranges);
-        andChunk(sql, params);
-        sql.append(" ORDER BY ").append(incrementingColumn).append(" ASC");
-        return new Query(withSuffix(sql), params);
-    }
-
-    private void andChunk(StringBuilder sql, List<Object> params) {
-        if (!chunkPredicate.isEmpty()) {
-            sql.append(" AND ").append(chunkPredicate);
-            params.addAll(chunkParams);
-        }
-    }
-
-    private String withSuffix(StringBuilder sql) {
-        String suffix = settings.querySuffix();
-        return suffix == null || suffix.isBlank() ? sql.toString() : sql.append(' ').append(suffix).toString();
-    }
-
-    private String timestampExpression(List<String> columns) {
-        if (columns.size() == 1) {
-            return dialect.quote(columns.get(0));
-        }
-        StringJoiner j = new StringJoiner(", ", "COALESCE(", ")");
-        columns.forEach(c -> j.add(dialect.quote(c)));
-        return j.toString();
-    }
-
-    private void execute(Query q) throws SQLException {
+    private void execute(ReadQueries.Query q) throws SQLException {
         statement = connection.prepareStatement(q.sql());
         dialect.stream(statement, settings.fetchSize());
         for (int i = 0; i < q.params().size(); i++) {
