@@ -209,9 +209,8 @@ final class PartitionWriter {
         }
         OpenFile.RowFormat format = ctx.formats().of(schema);
         var avroRow = ctx.formats().row(format, row, record);
-        long time = ctx.rotateIntervalMs() > 0 ? ctx.recordTime(record) : 0L;
-        if (file != null && (rotate || ctx.rotateIntervalMs() > 0 && time - file.firstRecordTime
-                >= ctx.rotateIntervalMs())) {
+        long time = ctx.rotation().intervalMs() > 0 ? ctx.recordTime(record) : 0L;
+        if (file != null && ctx.rotation().before(rotate, file.firstRecordTime, time)) {
             commit(List.of(file));
             file = null;
         }
@@ -220,7 +219,7 @@ final class PartitionWriter {
         }
         file.write(avroRow, offset);
         ctx.metrics().recordsWritten.incrementAndGet();
-        if (file.records >= ctx.flushSize() || ctx.rotateSizeBytes() > 0 && file.dataSize() >= ctx.rotateSizeBytes()) {
+        if (ctx.rotation().after(file.records, file.dataSize())) {
             commit(List.of(file));
         }
     }

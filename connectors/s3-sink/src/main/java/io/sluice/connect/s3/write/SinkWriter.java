@@ -22,7 +22,6 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
  */
 public final class SinkWriter implements AutoCloseable {
 
-    private final long scheduleMs;
     private final long budget;
     private final WriterContext shared;
     private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
@@ -33,7 +32,6 @@ public final class SinkWriter implements AutoCloseable {
     private volatile long pausedGauge;
 
     public SinkWriter(S3SinkConfig config, S3Storage storage, SinkTaskContext context, SinkMetrics metrics) {
-        this.scheduleMs = config.rotateScheduleIntervalMs();
         this.budget = config.memoryBufferBytes();
         this.shared = new WriterContext(config, storage, context, metrics);
     }
@@ -63,11 +61,11 @@ public final class SinkWriter implements AutoCloseable {
 
     /** Scheduled rotation, the memory budget and back-pressure; also run from preCommit for idle partitions. */
     public void maintain() {
-        long schedule = scheduleMs;
-        if (schedule > 0) {
+        Rotation rotation = shared.rotation();
+        if (rotation.scheduleMs() > 0) {
             long now = System.currentTimeMillis();
             for (PartitionWriter w : writers.values()) {
-                w.commitWhere(f -> now - f.openedAt >= schedule);
+                w.commitWhere(f -> rotation.due(f.openedAt, now));
             }
         }
         enforceBudget(budget);
@@ -91,9 +89,9 @@ public final class SinkWriter implements AutoCloseable {
     private void enforceBudget(long budget) {
         List<OpenFile> files = new ArrayList<>();
         List<PartitionWriter> owners = new ArrayList<>();
-        long used = 0;
+        long held = 0;
         for (PartitionWriter w : writers.values()) {
-            used += w.failedMemory();
+            held += w.failedMemory();
             for (OpenFile f : w.openFiles()) {
                 files.add(f);
                 owners.add(w);
@@ -102,21 +100,10 @@ public final class SinkWriter implements AutoCloseable {
         if (files.isEmpty()) {
             return;
         }
-        long[] sizes = new long[files.size()];
-        Integer[] order = new Integer[files.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = files.get(i).memory();
-            used += sizes[i];
-            order[i] = i;
-        }
-        if (used <= budget) {
-            return;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Long.compare(sizes[b], sizes[a]));
-        for (int i = 0; i < order.length && used > budget; i++) {
-            OpenFile victim = files.get(order[i]);
-            owners.get(order[i]).commitWhere(f -> f == victim);
-            used -= sizes[order[i]];
+        long[] sizes = files.stream().mapToLong(OpenFile::memory).toArray();
+        for (int i : Rotation.overBudget(sizes, held, budget)) {
+            OpenFile victim = files.get(i);
+            owners.get(i).commitWhere(f -> f == victim);
         }
     }
 

@@ -32,9 +32,7 @@ final class WriterContext {
     private final String nulls;
     // Read for every record: kept as fields rather than looked up in the config each time.
     private final int partSize;
-    private final int flushSize;
-    private final long rotateIntervalMs;
-    private final long rotateSizeBytes;
+    private final Rotation rotation;
     private final boolean reportIgnoredNulls;
     private final RetryBudget retry;
     private final Health health = new Health();
@@ -57,9 +55,8 @@ final class WriterContext {
         this.reportIgnoredNulls = config.reportIgnoredNulls();
         this.retry = config.retryBudget();
         this.partSize = config.partSize();
-        this.flushSize = config.flushSize();
-        this.rotateIntervalMs = config.rotateIntervalMs();
-        this.rotateSizeBytes = config.rotateSizeBytes();
+        this.rotation = new Rotation(config.flushSize(), config.rotateSizeBytes(), config.rotateIntervalMs(),
+                config.rotateScheduleIntervalMs());
     }
 
     S3Storage storage() {
@@ -115,16 +112,8 @@ final class WriterContext {
         return partSize;
     }
 
-    int flushSize() {
-        return flushSize;
-    }
-
-    long rotateIntervalMs() {
-        return rotateIntervalMs;
-    }
-
-    long rotateSizeBytes() {
-        return rotateSizeBytes;
+    Rotation rotation() {
+        return rotation;
     }
 
     long recordTime(SinkRecord record) {
