@@ -81,8 +81,14 @@ public final class S3SinkConfig extends AbstractConfig {
 
     static final int MIN_PART_SIZE = 5 * 1024 * 1024;
     static final Choice CODECS = Choice.of("snappy", "zstd", "gzip", "lz4_raw", "lz4", "none", "uncompressed");
-    static final Choice COMPATIBILITY = Choice.of("none", "backward", "forward", "full");
-    static final Choice NULL_BEHAVIOR = Choice.of("fail", "ignore", "write");
+    /** schema.compatibility: which of two versions of a record schema a file keeps (none: every change rotates). */
+    public enum SchemaCompatibility { NONE, BACKWARD, FORWARD, FULL }
+
+    /** behavior.on.null.values: what a record with a null value (a tombstone) does. */
+    public enum NullValues { FAIL, IGNORE, WRITE }
+
+    static final Choice COMPATIBILITY = Choice.ofEnum(SchemaCompatibility.class);
+    static final Choice NULL_BEHAVIOR = Choice.ofEnum(NullValues.class);
     static final Choice EXTRACTORS = Choice.of("wallclock", "record", "recordfield");
     static final Choice SSE = Choice.of("", "aes256", "aws:kms");
     static final Choice CHECKSUMS = Choice.of("when_required", "when_supported");
@@ -442,12 +448,12 @@ public final class S3SinkConfig extends AbstractConfig {
         return getBoolean(PARQUET_DICTIONARY);
     }
 
-    public String schemaCompatibility() {
-        return Choice.normalize(getString(SCHEMA_COMPATIBILITY));
+    public SchemaCompatibility schemaCompatibility() {
+        return Choice.parseEnum(SchemaCompatibility.class, getString(SCHEMA_COMPATIBILITY));
     }
 
-    public String nullValues() {
-        return Choice.normalize(getString(NULL_VALUES));
+    public NullValues nullValues() {
+        return Choice.parseEnum(NullValues.class, getString(NULL_VALUES));
     }
 
     public List<String> metadataFields() {

@@ -28,8 +28,8 @@ final class WriterContext {
     private final ParquetFiles.Settings settings;
     private final String extension;
     private final String topicsDir;
-    private final String compatibility;
-    private final String nulls;
+    private final S3SinkConfig.SchemaCompatibility compatibility;
+    private final S3SinkConfig.NullValues nulls;
     // Read for every record: kept as fields rather than looked up in the config each time.
     private final int partSize;
     private final Rotation rotation;
@@ -121,11 +121,11 @@ final class WriterContext {
     }
 
     boolean writeNulls() {
-        return nulls.equals("write");
+        return nulls == S3SinkConfig.NullValues.WRITE;
     }
 
     boolean failOnNull() {
-        return nulls.equals("fail");
+        return nulls == S3SinkConfig.NullValues.FAIL;
     }
 
     /** Asks the worker to rewind; applied on the task's thread (see {@link #workerRequests()}). */
@@ -171,15 +171,13 @@ final class WriterContext {
     Schema evolve(Schema current, Schema incoming) {
         Integer cv = current.version();
         Integer iv = incoming.version();
-        if (compatibility.equals("none") || cv == null || iv == null || !sameName(current, incoming)) {
+        if (compatibility == S3SinkConfig.SchemaCompatibility.NONE || cv == null || iv == null || !sameName(current, incoming)) {
             return incoming;
         }
         boolean older = iv < cv;
         boolean newer = iv > cv;
-        return switch (compatibility) {
-            case "forward" -> newer ? current : incoming;
-            default -> older ? current : incoming;
-        };
+        return compatibility == S3SinkConfig.SchemaCompatibility.FORWARD ? (newer ? current : incoming)
+                : older ? current : incoming; // backward and full keep the newer schema
     }
 
     private static boolean sameName(Schema a, Schema b) {
