@@ -241,13 +241,19 @@ class MonitoringIT {
                 .mapToDouble(s -> Double.parseDouble(s.get("__value__"))).sum();
     }
 
+    /** A program of Debian's prometheus package, which .ci/run installs with apt-get. */
+    private static Path prometheusPackage(String program) {
+        Path path = Path.of("/usr/bin", program);
+        if (!Files.isExecutable(path)) {
+            Prerequisite.missing("Debian's prometheus package (" + program + ") is not installed (.ci/run installs "
+                    + "it with apt-get): this test needs the real " + program);
+        }
+        return path;
+    }
+
     @Test
     void prometheusEvaluatesEveryDashboardQueryAndTheAlertRulesAndTheFailedTaskAlertFires() throws Exception {
-        Path prometheus = Path.of("/usr/bin/prometheus");
-        if (!Files.isExecutable(prometheus)) {
-            Prerequisite.missing("Debian's prometheus package is not installed (.ci/run installs it with apt-get): "
-                    + "this test needs a real Prometheus server");
-        }
+        Path prometheus = prometheusPackage("prometheus");
         Path dir = Files.createTempDirectory("sluice-prometheus");
         Files.copy(PACK.resolve("sluice-alerts.yaml"), dir.resolve("sluice-alerts.yaml"));
         int port = freePort();
@@ -315,11 +321,7 @@ class MonitoringIT {
 
     @Test
     void promtoolChecksTheRulesAndTheirUnitTestsPass() throws Exception {
-        Path promtool = Path.of("/usr/bin/promtool");
-        if (!Files.isExecutable(promtool)) {
-            Prerequisite.missing("Debian's prometheus package (promtool) is not installed (.ci/run installs it with "
-                    + "apt-get)");
-        }
+        Path promtool = prometheusPackage("promtool");
         Path dir = Files.createTempDirectory("sluice-promtool");
         Files.copy(PACK.resolve("sluice-alerts.yaml"), dir.resolve("sluice-alerts.yaml"));
         try (var test = MonitoringIT.class.getResourceAsStream("/monitoring/sluice-alerts-test.yaml")) {

@@ -50,11 +50,14 @@ class S3FaultsBundleIT {
         s3.close();
     }
 
-    private static Map<String, String> sink(String bucket, String topic) {
-        s3.createBucket(bucket);
-        Map<String, String> config = new HashMap<>(s3.sinkProps(bucket));
+    /** A topic and a bucket named {@code name}, and a sink between them committing a file every second. */
+    private static Map<String, String> sink(String name) {
+        CLUSTER.cluster().createTopic(name, 1);
+        s3.createBucket(name);
+        Map<String, String> config = new HashMap<>(s3.sinkProps(name));
         config.put("connector.class", "io.sluice.connect.s3.S3ParquetSinkConnector");
-        config.put("topics", topic);
+        config.put("topics", name);
+        config.put("rotate.schedule.interval.ms", "1000");
         config.put("tasks.max", "1");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -81,8 +84,7 @@ class S3FaultsBundleIT {
     @Test
     void anIdlePartitionsFileIsCommittedOnScheduleDespiteARareOffsetFlush() {
         ConnectCluster cluster = CLUSTER.cluster();
-        cluster.createTopic("idle", 1);
-        Map<String, String> config = sink("idle", "idle");
+        Map<String, String> config = sink("idle");
         config.put("rotate.schedule.interval.ms", "3000");
         try (var connector = cluster.rest().run("idle-sink", config, 1, TIMEOUT)) {
             cluster.produce("idle", rows(0, 20));
@@ -99,12 +101,10 @@ class S3FaultsBundleIT {
     @Test
     void accessDeniedFailsTheTaskWithTheCauseInsteadOfRetryingForever() throws Exception {
         ConnectCluster cluster = CLUSTER.cluster();
-        cluster.createTopic("denied", 1);
         int port = Integer.parseInt(s3.url().substring(s3.url().lastIndexOf(':') + 1));
         try (TcpProxy proxy = new TcpProxy(port)) {
-            Map<String, String> config = sink("denied", "denied");
+            Map<String, String> config = sink("denied");
             config.put("store.url", "http://127.0.0.1:" + proxy.port());
-            config.put("rotate.schedule.interval.ms", "1000");
             try (var connector = cluster.rest().run("denied-sink", config, 1, TIMEOUT)) {
                 cluster.produce("denied", rows(0, 10));
                 Wait.until("the first file committed", Duration.ofSeconds(60), () -> !keys("denied").isEmpty());
@@ -130,9 +130,7 @@ class S3FaultsBundleIT {
     @Test
     void aDeletedBucketFailsTheTaskNamingIt() {
         ConnectCluster cluster = CLUSTER.cluster();
-        cluster.createTopic("gone", 1);
-        Map<String, String> config = sink("gone", "gone");
-        config.put("rotate.schedule.interval.ms", "1000");
+        Map<String, String> config = sink("gone");
         try (var connector = cluster.rest().run("gone-sink", config, 1, TIMEOUT)) {
             cluster.produce("gone", rows(0, 10));
             Wait.until("the first file committed", Duration.ofSeconds(60), () -> !keys("gone").isEmpty());
@@ -158,9 +156,7 @@ class S3FaultsBundleIT {
     @Test
     void aKeyTooLongGoesToTheDeadLetterQueueAndTheRestIsWritten() {
         ConnectCluster cluster = CLUSTER.cluster();
-        cluster.createTopic("long-keys", 1);
-        Map<String, String> config = sink("long-keys", "long-keys");
-        config.put("rotate.schedule.interval.ms", "1000");
+        Map<String, String> config = sink("long-keys");
         config.put("partitioner.class", "field");
         config.put("partition.field.name", "region");
         config.put("errors.tolerance", "all");
@@ -182,9 +178,7 @@ class S3FaultsBundleIT {
     @Test
     void aTopicRenamingTransformCannotSteerObjectKeys() {
         ConnectCluster cluster = CLUSTER.cluster();
-        cluster.createTopic("renamed", 1);
-        Map<String, String> config = sink("renamed", "renamed");
-        config.put("rotate.schedule.interval.ms", "1000");
+        Map<String, String> config = sink("renamed");
         config.put("transforms", "rename");
         config.put("transforms.rename.type", "org.apache.kafka.connect.transforms.RegexRouter");
         config.put("transforms.rename.regex", "renamed");

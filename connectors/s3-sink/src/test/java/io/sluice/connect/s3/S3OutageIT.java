@@ -1,6 +1,7 @@
 package io.sluice.connect.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.connect.testkit.S3Server;
 import io.sluice.connect.testkit.TcpProxy;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,8 +115,8 @@ class S3OutageIT {
         proxy.failHttp(403);
         long denied = System.nanoTime();
         task.put(Orders.records(0, 50, 120)); // 40 per file: commits while every request is denied
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.preCommit(Map.of()))
-                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+        assertThatThrownBy(() -> task.preCommit(Map.of()))
+                .isInstanceOf(ConnectException.class)
                 .hasMessageContaining("a retry cannot help").hasMessageContaining("denied")
                 .hasMessageContaining("403");
         Duration toFailed = Duration.ofNanos(System.nanoTime() - denied);
@@ -139,8 +141,8 @@ class S3OutageIT {
         client.deleteBucket(b -> b.bucket("deleted"));
         long deleted = System.nanoTime();
         task.put(Orders.records(0, 20, 40));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.preCommit(Map.of()))
-                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+        assertThatThrownBy(() -> task.preCommit(Map.of()))
+                .isInstanceOf(ConnectException.class)
                 .hasMessageContaining("a retry cannot help").hasMessageContaining("'deleted' does not exist");
         System.out.printf("bucket deleted: task failed %d ms later%n",
                 Duration.ofNanos(System.nanoTime() - deleted).toMillis());
@@ -166,7 +168,7 @@ class S3OutageIT {
             try {
                 task.put(List.of());
                 task.preCommit(Map.of());
-            } catch (org.apache.kafka.connect.errors.ConnectException e) {
+            } catch (ConnectException e) {
                 failed = e;
             }
         }
