@@ -177,6 +177,57 @@ class S3SinkBundleIT {
         }
     }
 
+    /**
+     * A backfill over 100 hourly paths with a one-mebibyte budget spills rows to disk; the worker holding a task is
+     * killed with SIGKILL mid-backfill. Its spilled rows were a buffer only: the objects still hold every offset
+     * once, and the dead task's spill area is gone once the next task has started, the others' when they stop.
+     */
+    @Test
+    void aBackfillThatSpillsKeepsEveryOffsetOnceAcrossAWorkerKill() throws Exception {
+        ConnectCluster cluster = CLUSTER.cluster();
+        for (ConnectWorker w : cluster.workers()) {
+            if (!w.isAlive()) {
+                w.restart(TIMEOUT); // another test killed it
+            }
+        }
+        String bucket = "backfill-eos";
+        String topic = "backfill";
+        prepare(cluster, bucket, topic, 4);
+        Path spillRoot = Files.createTempDirectory("sluice-spill-it");
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        for (long id = 0; id < 60_000; id++) {
+            String payload = String.format("{\"id\":%d,\"amount\":%d.%02d,\"created\":%d,\"customer\":"
+                    + "{\"email\":\"c%d@x.io\"},\"lines\":[]}", id, id / 100, id % 100, BASE + (id % 100) * HOUR + id,
+                    id % 10);
+            records.add(Map.entry("k" + id, "{\"schema\":" + SCHEMA + ",\"payload\":" + payload + "}"));
+        }
+        cluster.produce(topic, records.subList(0, 40_000));
+        Map<String, String> config = sink(bucket, topic);
+        config.put("flush.size", "1000");
+        config.put("rotate.schedule.interval.ms", "10000");
+        config.put("memory.buffer.max.bytes", Integer.toString(1 << 20));
+        config.put("spill.dir", spillRoot.toString());
+        cluster.rest().run("s3-backfill", config, 2, TIMEOUT);
+        ConnectWorker victim = null;
+        try {
+            Wait.until("rows spilled", TIMEOUT, () -> metric(cluster, "s3-backfill", "spilled-bytes-total") > 0);
+            String victimId = cluster.rest().status("s3-backfill").at("/tasks/0/worker_id").asText();
+            victim = cluster.workers().stream().filter(w -> w.workerId().equals(victimId)).findFirst().orElseThrow();
+            victim.kill();
+            cluster.produce(topic, records.subList(40_000, 60_000));
+            assertEveryOffsetOnce(bucket, topic, 60_000);
+        } finally {
+            cluster.rest().deleteConnector("s3-backfill");
+        }
+        victim.restart(TIMEOUT);
+        Wait.until("no spill area left", TIMEOUT, () -> {
+            try (Stream<Path> left = Files.list(spillRoot)) {
+                return left.findAny().isEmpty();
+            }
+        });
+        deleteTree(spillRoot);
+    }
+
     @Test
     void everyOffsetOnceWhileTasksAreRescaledUnderLoad() {
         ConnectCluster cluster = CLUSTER.cluster();

@@ -50,8 +50,10 @@ public final class S3SinkBenchmark {
 
     private final long records = Long.getLong("bench.records", 1_000_000);
     private final int paths = Integer.getInteger("bench.paths", 200);
+    /** Records/s of the single-path run, to which the backfill is compared. */
+    private double singlePath;
     private final int pathPartitions = Integer.getInteger("bench.path.partitions", 64);
-    private final int recordsPerPath = Integer.getInteger("bench.records.per.path", 10);
+    private final int recordsPerPath = Integer.getInteger("bench.records.per.path", 20);
 
     public static void main(String[] args) throws Exception {
         try {
@@ -118,13 +120,14 @@ public final class S3SinkBenchmark {
                         BenchSupport.topicBytes(admin, "bench-orders") / 1e6);
             }
             // Warm-up, not reported: the worker's JIT compiles both paths before anything is timed.
-            measure(cluster, "warmup-discard", discard("bench-warmup"), "bench-warmup", null);
-            measure(cluster, "warmup-s3", sink(s3, "bench-warmup", "warmup"), "bench-warmup", null);
+            measure(cluster, "warmup-discard", discard("bench-warmup"), "bench-warmup", null, null);
+            measure(cluster, "warmup-s3", sink(s3, "bench-warmup", "warmup"), "bench-warmup", null, null);
 
-            Result b = measure(cluster, "discard", discard("bench-orders"), "bench-orders", null);
+            Result b = measure(cluster, "discard", discard("bench-orders"), "bench-orders", null, null);
             System.out.printf("(b) sink pipeline ceiling (discarding sink): %,.0f records/s, %.1f MB/s%n", b.rate,
                     b.mbps);
-            Result sluice = measure(cluster, "s3", sink(s3, "bench-orders", "run"), "bench-orders", null);
+            Result sluice = measure(cluster, "s3", sink(s3, "bench-orders", "run"), "bench-orders", null, null);
+            singlePath = sluice.rate;
             long objects = client.listObjectsV2Paginator(r -> r.bucket("bench").prefix("run/")).contents().stream()
                     .filter(o -> o.key().endsWith(".parquet")).count();
             System.out.printf("Sluice S3 sink, 1 task: %,.0f records/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a); "
@@ -135,27 +138,66 @@ public final class S3SinkBenchmark {
         }
     }
 
+    /**
+     * A backfill: every partition cycles through every hour, so all P x H files are open at once until each holds its
+     * {@code flush.size} records. One object per path and partition is the ideal; more means files were committed
+     * early (tiny files). The schedule is longer than the run, so only flush.size rotates.
+     */
     private void memoryCase(ConnectCluster cluster, S3Server s3, S3Client client) throws Exception {
         String topic = "bench-paths";
         cluster.createTopic(topic, pathPartitions);
         long total = (long) pathPartitions * paths * recordsPerPath;
-        // Record i goes to partition i % P and hour (i / P) % H: every partition cycles through every hour, so each
-        // of the P x H directories is open at once, as in a backlog replay spanning H hours.
+        // Record i goes to partition i % P and hour (i / P) % H, as in a backlog replay spanning H hours.
         produce(cluster, topic, total, i -> BASE + ((i / pathPartitions) % paths) * HOUR + i % 1000);
         Map<String, String> config = sink(s3, topic, "paths");
         config.put("partitioner.class", "hourly");
         config.put("timestamp.extractor", "RecordField");
         config.put("timestamp.field", "created");
-        config.put("flush.size", "100000");
+        config.put("flush.size", Integer.toString(recordsPerPath));
+        config.put("rotate.schedule.interval.ms", "300000");
         ConnectWorker worker = cluster.worker(0);
-        Result r = measure(cluster, "s3-paths", config, topic, worker);
-        long objects = client.listObjectsV2Paginator(q -> q.bucket("bench").prefix("paths/")).contents().stream()
-                .filter(o -> o.key().endsWith(".parquet")).count();
+        Map<String, Long> metrics = new HashMap<>();
+        Result r = measure(cluster, "s3-paths", config, topic, worker, () -> metrics.putAll(sinkMetrics(worker,
+                "s3-paths", "spilled-bytes-total", "files-committed-early-total")));
+        Map<String, Long> perPath = new HashMap<>();
+        client.listObjectsV2Paginator(q -> q.bucket("bench").prefix("paths/")).contents().stream()
+                .filter(o -> o.key().endsWith(".parquet"))
+                .forEach(o -> perPath.merge(pathAndPartition(o.key()), 1L, Long::sum));
+        long objects = perPath.values().stream().mapToLong(Long::longValue).sum();
         boolean oom = cluster.logTails(100_000).contains("OutOfMemoryError");
-        System.out.printf("Memory: %d partitions x %d hourly paths (%,d records) with -Xmx1g and the default "
-                + "memory.buffer.max.bytes: peak heap %.0f MiB (garbage included), peak old generation after a GC %.0f "
-                + "MiB (sampled every 200 ms), %d objects, %,.0f records/s, OutOfMemoryError: %s%n", pathPartitions,
-                paths, total, r.peakHeap / 1048576.0, r.peakAfterGc / 1048576.0, objects, r.rate, oom ? "yes" : "no");
+        System.out.printf("Backfill: %d partitions x %d hourly paths (%,d records, flush.size=%d) with -Xmx1g and the "
+                + "default memory.buffer.max.bytes: %,.0f records/s = %.0f%% of the single-path run; %,d objects for "
+                + "%,d paths x partitions = %.2f objects per path per rotation (max %d); spilled %.0f MB; %s files "
+                + "committed early; peak heap %.0f MiB (garbage included), peak old generation after a GC %.0f MiB "
+                + "(sampled every 200 ms); OutOfMemoryError: %s%n", pathPartitions, paths, total, recordsPerPath,
+                r.rate, 100 * r.rate / singlePath, objects, perPath.size(), objects / (double) perPath.size(),
+                perPath.values().stream().mapToLong(Long::longValue).max().orElse(0),
+                metrics.getOrDefault("spilled-bytes-total", 0L) / 1e6,
+                metrics.containsKey("files-committed-early-total") ? metrics.get("files-committed-early-total") : "?",
+                r.peakHeap / 1048576.0, r.peakAfterGc / 1048576.0, oom ? "yes" : "no");
+    }
+
+    /** {@code paths/<topic>/year=../hour=../<topic>+<partition>+<offset>.parquet} -> its directory and partition. */
+    private static String pathAndPartition(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        String[] parts = name.split("\\+");
+        return key.substring(0, key.lastIndexOf('/')) + "#" + parts[1];
+    }
+
+    /** The named plugin metrics of a connector's tasks on {@code worker}, summed (absent before Kafka 4.1). */
+    private static Map<String, Long> sinkMetrics(ConnectWorker worker, String connector, String... names) {
+        Map<String, Long> out = new HashMap<>();
+        for (Map.Entry<String, Map<String, Object>> e : worker.metrics("kafka.connect:type=plugins,*").entrySet()) {
+            if (!e.getKey().contains("connector=" + connector)) {
+                continue;
+            }
+            for (String name : names) {
+                if (e.getValue().get(name) instanceof Number n) {
+                    out.merge(name, n.longValue(), Long::sum);
+                }
+            }
+        }
+        return out;
     }
 
     private static List<String> workerJvm() {
@@ -194,9 +236,12 @@ public final class S3SinkBenchmark {
     private record Result(double rate, double mbps, long peakHeap, long peakOld, long peakAfterGc) {
     }
 
-    /** Times a sink from creation until its consumer group has committed every offset of {@code topic}. */
+    /**
+     * Times a sink from creation until its consumer group has committed every offset of {@code topic}; {@code atEnd}
+     * (if any) runs then, before the connector is deleted.
+     */
     private Result measure(ConnectCluster cluster, String name, Map<String, String> config, String topic,
-            ConnectWorker heapOf) throws Exception {
+            ConnectWorker heapOf, Runnable atEnd) throws Exception {
         try (Admin admin = cluster.admin(); BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf)) {
             long count = BenchSupport.endOffsets(admin, topic);
             long start = System.nanoTime();
@@ -205,6 +250,9 @@ public final class S3SinkBenchmark {
                 Wait.until(count + " offsets of " + topic + " committed by " + name, TIMEOUT,
                         () -> BenchSupport.committedOffsets(admin, name) >= count);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                if (atEnd != null) {
+                    atEnd.run();
+                }
                 return new Result(count / seconds, valueBytes.getOrDefault(topic, 0L) / seconds / 1e6, heap.peak(),
                         heap.peakOld(), heap.peakAfterGc());
             } finally {

@@ -4,6 +4,7 @@ import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.config.PeerKeys;
 import io.sluice.connect.s3.storage.Credentials;
 import io.sluice.connect.s3.storage.S3Storage;
+import io.sluice.connect.s3.write.SinkWriter;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
@@ -85,6 +86,10 @@ public class S3ParquetSinkConnector extends SinkConnector {
         }
         if (!refused.isEmpty()) {
             return result;
+        }
+        String spill = SinkWriter.spillProblem(config.spillDir(), config.spillMaxBytes());
+        if (spill != null) {
+            error(result, S3SinkConfig.SPILL_DIR, spill);
         }
         try (S3Storage storage = new S3Storage(config)) {
             storage.checkBucket();

@@ -37,7 +37,7 @@ public class S3ParquetSinkTask extends SinkTask {
         storage = new S3Storage(config);
         storage.checkBucketAtStart();
         SinkMetrics metrics = new SinkMetrics();
-        sinkWriter = new SinkWriter(config, storage, context, metrics);
+        sinkWriter = new SinkWriter(config, storage, context, metrics, props.getOrDefault("name", "task"));
         writer = new WriteBehind(sinkWriter, props.getOrDefault("name", "task"));
         metrics.register(Gauges.registry(() -> context.pluginMetrics()), sinkWriter::openFilesGauge, sinkWriter::memoryGauge,
                 config.memoryBufferBytes(), storage::retries, sinkWriter::pausedGauge, sinkWriter.health());

@@ -10,6 +10,7 @@ import io.sluice.connect.s3.partition.Partitioner;
 import io.sluice.connect.s3.partition.TimeBasedPartitioner;
 import io.sluice.connect.s3.partition.TimestampExtractor;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
@@ -72,6 +73,8 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
     public static final String ROTATE_SIZE_BYTES = "rotate.size.bytes";
     public static final String MEMORY_BUFFER_BYTES = "memory.buffer.max.bytes";
+    public static final String SPILL_DIR = "spill.dir";
+    public static final String SPILL_MAX_BYTES = "spill.max.bytes";
     public static final String CREDENTIALS_PROVIDER = "s3.credentials.provider.class";
     public static final String RETRY_TIMEOUT_MS = "s3.retry.timeout.ms";
     public static final String ENHANCED_AVRO = "enhanced.avro.schema.support";
@@ -325,10 +328,22 @@ public final class S3SinkConfig extends AbstractConfig {
                         "Ours. Commit a file once its Parquet size reaches this many bytes. -1: off.", ROTATION,
                         ++order, Width.SHORT, "Rotate size")
                 .define(MEMORY_BUFFER_BYTES, Type.LONG, 128L * 1024 * 1024, Range.atLeast(1024 * 1024),
-                        Importance.MEDIUM, "Ours. Memory budget of all open files of a task. When the buffered row "
-                                + "groups and upload parts exceed it, the largest open files are committed early, so "
-                                + "any number of open partition paths fits in a bounded heap.", ROTATION, ++order,
-                        Width.SHORT, "Memory budget");
+                        Importance.MEDIUM, "Ours. Memory budget of all open files of a task. When the buffered rows, "
+                                + "row groups and upload parts exceed it, the rows of the least recently written files "
+                                + "move to the spill area (spill.dir); only when that is full too are the largest open "
+                                + "files committed early. Any number of open partition paths fits in a bounded heap.",
+                        ROTATION, ++order, Width.SHORT, "Memory budget")
+                .define(SPILL_DIR, Type.STRING, "", Importance.LOW, "Ours. Local directory under which each task keeps "
+                        + "its spill area (a directory of its own, removed when the task stops; areas of tasks that "
+                        + "died are removed by the next task to start here). Empty: sluice-spill in the worker's "
+                        + "temporary directory (java.io.tmpdir). On Kubernetes, give it a volume of spill.max.bytes "
+                        + "per task (Strimzi: template.pod.tmpDirSizeLimit).", ROTATION, ++order, Width.LONG,
+                        "Spill directory")
+                .define(SPILL_MAX_BYTES, Type.LONG, 1024L * 1024 * 1024, Range.atLeast(0), Importance.MEDIUM,
+                        "Ours. Disk one task may use for spilled rows (compressed). Spilled rows are a buffer, not "
+                        + "state: a task that dies loses them and re-reads its records from the committed offsets. "
+                        + "Past this, or when the disk fills, open files are committed early. 0: no spill.",
+                        ROTATION, ++order, Width.SHORT, "Spill limit");
         return def;
     }
 
@@ -478,6 +493,17 @@ public final class S3SinkConfig extends AbstractConfig {
 
     public long memoryBufferBytes() {
         return getLong(MEMORY_BUFFER_BYTES);
+    }
+
+    /** Where task spill areas go: {@code spill.dir}, else {@code sluice-spill} in the JVM's temporary directory. */
+    public Path spillDir() {
+        String dir = getString(SPILL_DIR).trim();
+        return dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "sluice-spill")
+                : Path.of(dir);
+    }
+
+    public long spillMaxBytes() {
+        return getLong(SPILL_MAX_BYTES);
     }
 
     public ZoneId zone() {

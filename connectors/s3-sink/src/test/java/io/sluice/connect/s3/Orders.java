@@ -33,10 +33,15 @@ final class Orders {
 
     /** Order {@code offset}: its hour cycles through three, so three files of a partition are open at once. */
     static SinkRecord record(int partition, long offset) {
+        return record(partition, offset, 3);
+    }
+
+    /** Order {@code offset} in hour {@code offset % hours}: that many files of a partition are open at once. */
+    static SinkRecord record(int partition, long offset, int hours) {
         Struct value = new Struct(VALUE)
                 .put("id", partition * 1_000_000L + offset)
                 .put("amount", new BigDecimal(offset).movePointLeft(2))
-                .put("created", new java.util.Date(BASE + (offset % 3) * HOUR + offset))
+                .put("created", new java.util.Date(BASE + (offset % hours) * HOUR + offset))
                 .put("tags", List.of("t" + offset % 5))
                 .put("ship", new Struct(ADDRESS).put("city", "c" + offset % 7))
                 .put("bill", null)
@@ -47,9 +52,14 @@ final class Orders {
     }
 
     static List<SinkRecord> records(int partition, long from, long to) {
+        return records(partition, from, to, 3);
+    }
+
+    /** A backfill's records: offsets {@code from..to-1} spread over {@code hours} hourly directories. */
+    static List<SinkRecord> records(int partition, long from, long to, int hours) {
         List<SinkRecord> out = new ArrayList<>();
         for (long o = from; o < to; o++) {
-            out.add(record(partition, o));
+            out.add(record(partition, o, hours));
         }
         return out;
     }

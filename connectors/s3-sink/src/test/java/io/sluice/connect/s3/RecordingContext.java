@@ -5,8 +5,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
@@ -19,6 +22,7 @@ final class RecordingContext implements SinkTaskContext {
     final List<SinkRecord> errant = new java.util.ArrayList<>();
     private final Set<TopicPartition> assignment;
     private final boolean withReporter;
+    private final Metrics metrics = new Metrics();
 
     RecordingContext(Set<TopicPartition> assignment, boolean withReporter) {
         this.assignment = assignment;
@@ -85,6 +89,16 @@ final class RecordingContext implements SinkTaskContext {
 
     @Override
     public PluginMetrics pluginMetrics() {
-        return null;
+        return new PluginMetricsImpl(metrics, Map.of("connector", "test", "task", "0"));
+    }
+
+    /** The value of the task's plugin metric {@code name}. */
+    long metric(String name) {
+        for (Map.Entry<MetricName, ? extends org.apache.kafka.common.Metric> e : metrics.metrics().entrySet()) {
+            if (e.getKey().name().equals(name)) {
+                return ((Number) e.getValue().metricValue()).longValue();
+            }
+        }
+        throw new AssertionError("no metric " + name + " in " + metrics.metrics().keySet());
     }
 }

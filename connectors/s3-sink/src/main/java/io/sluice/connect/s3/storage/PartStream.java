@@ -27,6 +27,7 @@ public final class PartStream extends PositionOutputStream {
     private long uploaded;
     private String uploadId;
     private RuntimeException failure;
+    private boolean completed;
 
     public PartStream(S3Storage storage, String key, Map<String, String> metadata, int partSize) {
         this.storage = storage;
@@ -126,14 +127,31 @@ public final class PartStream extends PositionOutputStream {
         inFlight = null;
     }
 
-    /** Sends the last part and waits for every part; the upload then waits for {@link S3Storage#complete}. */
+    /**
+     * Waits for the part in flight and sends the last one on the calling thread (any thread, once nothing writes to
+     * this stream any more); the upload then waits for {@link S3Storage#complete}. Can be called again after a
+     * failure: what was not acknowledged is sent again.
+     */
     public String finish() {
-        if (buffered > 0 || parts.isEmpty() && inFlight == null) {
-            send();
-        }
         settle();
+        if (buffered > 0 || parts.isEmpty()) {
+            if (uploadId == null) {
+                uploadId = storage.createUpload(key, metadata);
+            }
+            parts.add(storage.uploadPart(key, uploadId, parts.size() + 1, buffer, buffered));
+            uploaded += buffered;
+            buffered = 0;
+        }
         buffer = new byte[0];
         return uploadId;
+    }
+
+    /** Completes the upload, once: after a failure of other files' completions the retry skips this one. */
+    public void complete() {
+        if (!completed) {
+            storage.complete(key, uploadId, parts);
+            completed = true;
+        }
     }
 
     public String key() {

@@ -39,6 +39,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  */
 public final class S3Storage implements AutoCloseable {
 
+    /** Files whose last part and completion are sent at once. */
+    static final int PARALLEL_COMMITS = 8;
+
     private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
 
     /** A conditional write lost: another task changed the object since this one read it. */
@@ -63,6 +66,13 @@ public final class S3Storage implements AutoCloseable {
     private final java.util.concurrent.ExecutorService uploader = java.util.concurrent.Executors.newSingleThreadExecutor(
             r -> {
                 Thread t = new Thread(r, "sluice-s3-upload");
+                t.setDaemon(true);
+                return t;
+            });
+    /** Sends the last parts of files and completes them, several files at a time: small files are round trips. */
+    private final java.util.concurrent.ExecutorService committer = java.util.concurrent.Executors.newFixedThreadPool(
+            PARALLEL_COMMITS, r -> {
+                Thread t = new Thread(r, "sluice-s3-commit");
                 t.setDaemon(true);
                 return t;
             });
@@ -215,6 +225,37 @@ public final class S3Storage implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code action} on each item, {@value #PARALLEL_COMMITS} at a time (on the calling thread if there is one);
+     * once all are done, throws the first failure.
+     */
+    public <T> void eachInParallel(List<T> items, java.util.function.Consumer<T> action) {
+        if (items.size() == 1) {
+            action.accept(items.get(0));
+            return;
+        }
+        List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>(items.size());
+        for (T item : items) {
+            running.add(committer.submit(() -> action.accept(item)));
+        }
+        RuntimeException first = null;
+        for (java.util.concurrent.Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while committing files", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** Aborts an upload; one that no longer exists (completed or aborted before) is fine. */
     public void abort(String key, String uploadId) {
         try {
@@ -283,6 +324,7 @@ public final class S3Storage implements AutoCloseable {
     @Override
     public void close() {
         uploader.shutdownNow();
+        committer.shutdownNow();
         client.close();
         if (credentials instanceof AutoCloseable closeable) { // a role session's refresh thread and STS client
             try {

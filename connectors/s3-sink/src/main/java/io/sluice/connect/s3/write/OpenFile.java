@@ -9,10 +9,22 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.parquet.hadoop.ParquetWriter;
 
-/** One Parquet object being written: a directory, a schema, a run of offsets of one Kafka partition. */
+/**
+ * One Parquet object being written: a directory, a schema, a run of offsets of one Kafka partition.
+ *
+ * <p>A file is opened either <em>streaming</em>, its rows going straight into a Parquet writer whose row groups and
+ * parts go to S3 as they fill, or <em>buffered</em>, its rows held as Avro binary (in memory, then in the spill area
+ * when the task needs the heap) and written as Parquet only when the file is due. A Parquet writer holds kilobytes
+ * per column whatever it has written, so thousands of open files (a backfill over many time paths) can only be
+ * buffered; the few files of a steady stream stream. Both give the same object.
+ */
 final class OpenFile {
+
+    /** Heap of a buffered file beyond its rows: the object, its buffer's slack. */
+    private static final long BUFFERED_OVERHEAD = 512;
 
     final String path;
     final String key;
@@ -24,13 +36,23 @@ final class OpenFile {
     final long openedAt;
     long endOffset;
     long records;
-    private final PartStream out;
-    private final ParquetWriter<GenericRecord> writer;
-    private boolean closed;
+    /** The task's write sequence at this file's last write: the lowest is the coldest file. */
+    long touched;
+    private final S3Storage storage;
+    private final ParquetFiles.Settings settings;
+    private final int partSize;
     private final long overhead;
+    private PartStream out;
+    private ParquetWriter<GenericRecord> writer;
+    private boolean closed;
+    /** Rows of a buffered file not yet written as Parquet: in memory, then in {@link #spilled}. Null if streaming. */
+    private RowCodec.Bytes rows;
+    private Spill.Run spilled;
+    private long spilledRowBytes;
 
     OpenFile(S3Storage storage, String path, String key, String attempt, long startOffset, Schema schema,
-            RowFormat format, long firstRecordTime, long openedAt, ParquetFiles.Settings settings, int partSize) {
+            RowFormat format, long firstRecordTime, long openedAt, ParquetFiles.Settings settings, int partSize,
+            boolean streaming) {
         this.path = path;
         this.key = key;
         this.attempt = attempt;
@@ -40,41 +62,91 @@ final class OpenFile {
         this.format = format;
         this.firstRecordTime = firstRecordTime;
         this.openedAt = openedAt;
+        this.storage = storage;
+        this.settings = settings;
+        this.partSize = partSize;
         this.overhead = ParquetFiles.fixedOverhead(format.avro(), settings);
-        this.out = new PartStream(storage, key, Map.of(PartitionWriter.ATTEMPT_METADATA, attempt), partSize);
+        if (streaming) {
+            startWriter();
+        } else {
+            rows = new RowCodec.Bytes();
+        }
+    }
+
+    private void startWriter() {
+        out = new PartStream(storage, key, Map.of(PartitionWriter.ATTEMPT_METADATA, attempt), partSize);
         try {
-            this.writer = ParquetFiles.writer(out, format.avro(), settings);
+            writer = ParquetFiles.writer(out, format.avro(), settings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    boolean streaming() {
+        return rows == null;
+    }
+
+    /** Heap a Parquet writer holds for this file's schema whatever it has written. */
+    long writerOverhead() {
+        return overhead;
+    }
+
     void write(GenericRecord row, long offset) {
-        try {
-            writer.write(row);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (rows != null) {
+            format.codec().encode(row, rows);
+        } else {
+            try {
+                writer.write(row);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         endOffset = offset;
         records++;
     }
 
-    /** The file's size so far: bytes sent and buffered plus the row group still in the writer. */
+    /**
+     * The file's size so far: for a streaming file, bytes sent and buffered plus the row group still in the writer;
+     * for a buffered one, its rows' encoded size (the Parquet file is smaller: columns compress better).
+     */
     long dataSize() {
-        return writer.getDataSize();
+        return rows != null ? spilledRowBytes + rows.size() : writer.getDataSize();
     }
 
-    /** Heap this file holds: the writer's fixed part, the open row group and the part not yet sent. */
+    /** Heap this file holds: the writer's fixed part, the open row group and the part not yet sent; or its rows. */
     long memory() {
+        if (rows != null) {
+            return BUFFERED_OVERHEAD + rows.capacity();
+        }
         return closed ? out.bufferedBytes()
                 : overhead + writer.getDataSize() - out.getPos() + out.bufferedBytes();
     }
 
+    /** Moves the rows held in memory to the spill area: the heap freed, 0 if none, -1 if the spill took nothing. */
+    long spill(Spill spill) {
+        if (rows == null || rows.size() == 0) {
+            return 0;
+        }
+        if (spilled == null) {
+            spilled = spill.run();
+        }
+        if (!spill.enabled() || !spilled.append(rows.array(), rows.size())) {
+            return -1;
+        }
+        long freed = rows.capacity();
+        spilledRowBytes += rows.size();
+        rows.release();
+        return freed - rows.capacity();
+    }
+
     /**
-     * Writes the footer and sends what is left; the upload is then ready to complete. Can be called again after an
-     * S3 failure: the footer is written once, the unsent bytes are sent again.
+     * Writes the footer (a buffered file is written as Parquet first, from its spilled rows then those in memory):
+     * the whole file is then in its stream, whose last part is still to send. Can be called again.
      */
-    PartStream finish() {
+    PartStream seal() {
+        if (rows != null) {
+            build();
+        }
         if (!closed) {
             try {
                 writer.close();
@@ -83,12 +155,47 @@ final class OpenFile {
             }
             closed = true;
         }
-        out.finish();
         return out;
+    }
+
+    private void build() {
+        String from = String.valueOf(spilled);
+        startWriter();
+        try {
+            if (spilled != null) {
+                spilled.forEach((data, length) -> decodeInto(data, length));
+            }
+            decodeInto(rows.array(), rows.size());
+        } catch (UncheckedIOException e) {
+            abandon();
+            throw new ConnectException("Could not read back the spilled rows of " + key + " from " + from + " ("
+                    + e.getCause() + "): nothing of the file was committed; the task fails and its successor "
+                    + "re-reads the records from the committed offsets", e);
+        }
+        rows = null;
+        if (spilled != null) {
+            spilled.delete();
+            spilled = null;
+        }
+    }
+
+    private void decodeInto(byte[] data, int length) {
+        try {
+            format.codec().decode(data, length, writer::write);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Gives the file up: nothing of it becomes visible. */
     void abandon() {
+        if (spilled != null) {
+            spilled.delete();
+            spilled = null;
+        }
+        if (out == null) {
+            return;
+        }
         try {
             out.abort();
         } catch (RuntimeException e) {
@@ -100,7 +207,10 @@ final class OpenFile {
         return new OffsetIndex.Entry(key, path, startOffset, endOffset, uploadId, attempt);
     }
 
-    /** The Avro form of rows with one Connect schema: the Avro schema and the compiled converter. */
-    record RowFormat(org.apache.avro.Schema avro, AvroValues.Converter converter, int valueFields) {
+    /**
+     * The Avro form of rows with one Connect schema: the Avro schema, the compiled converter, and the codec of
+     * buffered rows.
+     */
+    record RowFormat(org.apache.avro.Schema avro, AvroValues.Converter converter, int valueFields, RowCodec codec) {
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.connect.s3.write;
 
 import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.s3.avro.SchemaInference;
+import io.sluice.connect.s3.parquet.ParquetFiles;
 import io.sluice.connect.s3.storage.PartStream;
 import io.sluice.connect.s3.storage.S3Storage;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ final class PartitionWriter {
     private final WriterContext ctx;
     private final String indexKey;
     private final Map<String, OpenFile> files = new LinkedHashMap<>();
+    /** Files full or cut by a rotation rule during a batch: committed together at its end (one index write). */
+    private final List<OpenFile> due = new ArrayList<>();
     /** Files finished but not yet committed because S3 failed; retried first on the next put. */
     private final List<OpenFile> failed = new ArrayList<>();
     private OffsetIndex index = OffsetIndex.EMPTY;
@@ -211,16 +214,31 @@ final class PartitionWriter {
         var avroRow = ctx.formats().row(format, row, record);
         long time = ctx.rotation().intervalMs() > 0 ? ctx.recordTime(record) : 0L;
         if (file != null && ctx.rotation().before(rotate, file.firstRecordTime, time)) {
-            commit(List.of(file));
+            due(file);
             file = null;
         }
         if (file == null) {
             file = open(path, offset, schema, format, time);
         }
         file.write(avroRow, offset);
+        file.touched = ctx.tick();
         ctx.metrics().recordsWritten.incrementAndGet();
         if (ctx.rotation().after(file.records, file.dataSize())) {
-            commit(List.of(file));
+            due(file);
+        }
+    }
+
+    private void due(OpenFile file) {
+        files.remove(file.path);
+        due.add(file);
+    }
+
+    /** Commits the files that became due during the batch. */
+    void commitDue() {
+        if (!due.isEmpty()) {
+            List<OpenFile> ready = new ArrayList<>(due);
+            due.clear();
+            complete(ready);
         }
     }
 
@@ -233,8 +251,9 @@ final class PartitionWriter {
                     + " bytes, more than the " + MAX_KEY_BYTES + " S3 allows: shorten the partition field values, "
                     + "path.format or topics.dir"); // the key itself holds record data: not in the message
         }
+        boolean streaming = ctx.openStreaming(ParquetFiles.fixedOverhead(format.avro(), ctx.settings()));
         OpenFile file = new OpenFile(ctx.storage(), path, key, UUID.randomUUID().toString(), offset, schema, format,
-                time, System.currentTimeMillis(), ctx.settings(), ctx.partSize());
+                time, System.currentTimeMillis(), ctx.settings(), ctx.partSize(), streaming);
         files.put(path, file);
         return file;
     }
@@ -279,18 +298,20 @@ final class PartitionWriter {
     /** Lists the files in the index, then completes their uploads; on an S3 failure keeps them for a retry. */
     private boolean complete(List<OpenFile> ready) {
         try {
-            List<OffsetIndex.Entry> entries = new ArrayList<>(ready.size());
             List<PartStream> streams = new ArrayList<>(ready.size());
             for (OpenFile f : ready) {
-                PartStream out = f.finish();
-                streams.add(out);
-                entries.add(f.entry(out.uploadId()));
+                streams.add(f.seal());
+            }
+            ctx.storage().eachInParallel(streams, PartStream::finish);
+            List<OffsetIndex.Entry> entries = new ArrayList<>(ready.size());
+            for (int i = 0; i < ready.size(); i++) {
+                entries.add(ready.get(i).entry(streams.get(i).uploadId()));
             }
             OffsetIndex next = index.with(index.epoch(), durableOffset(ready), entries);
             indexEtag = ctx.storage().putIfUnchanged(indexKey, next.toJson(), indexEtag);
             index = next;
+            ctx.storage().eachInParallel(streams, PartStream::complete);
             for (PartStream out : streams) {
-                ctx.storage().complete(out.key(), out.uploadId(), out.parts());
                 ctx.metrics().filesCommitted.incrementAndGet();
                 ctx.metrics().bytesWritten.addAndGet(out.getPos());
             }
@@ -333,6 +354,9 @@ final class PartitionWriter {
         for (OpenFile f : failed) {
             min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
         }
+        for (OpenFile f : due) {
+            min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
+        }
         for (OpenFile f : committing) {
             min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
         }
@@ -354,10 +378,17 @@ final class PartitionWriter {
             f.abandon();
         }
         failed.clear();
+        for (OpenFile f : due) {
+            f.abandon();
+        }
+        due.clear();
     }
 
     long memory() {
         long sum = failedMemory();
+        for (OpenFile f : due) {
+            sum += f.memory();
+        }
         for (OpenFile f : files.values()) {
             sum += f.memory();
         }

@@ -42,7 +42,7 @@ final class RowFormats {
         OpenFile.RowFormat format = cache.computeIfAbsent(schema, s -> {
             AvroSchemas.requireStruct(s);
             org.apache.avro.Schema row = AvroSchemas.withMetadata(AvroSchemas.toAvro(s, enums), metadata);
-            return new OpenFile.RowFormat(row, AvroValues.compile(s, row), s.fields().size());
+            return new OpenFile.RowFormat(row, AvroValues.compile(s, row), s.fields().size(), new RowCodec(row));
         });
         lastSchema = schema;
         lastFormat = format;

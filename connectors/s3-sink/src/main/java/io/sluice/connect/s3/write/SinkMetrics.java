@@ -17,6 +17,15 @@ public final class SinkMetrics {
     final AtomicLong filesCommitted = new AtomicLong();
     final AtomicLong recordsSkipped = new AtomicLong();
     final AtomicLong recordsReported = new AtomicLong();
+    final AtomicLong filesCommittedEarly = new AtomicLong();
+    private LongSupplier spillBytes = () -> 0;
+    private LongSupplier spilledTotal = () -> 0;
+
+    /** The spill area's gauges: bytes on disk now, bytes ever spilled. */
+    void spill(LongSupplier bytes, LongSupplier total) {
+        this.spillBytes = bytes;
+        this.spilledTotal = total;
+    }
 
     /** Registers the gauges; the suppliers and {@code health} are read when sampled. */
     public void register(PluginMetrics registry, LongSupplier openFiles, LongSupplier buffered, long budget,
@@ -37,6 +46,13 @@ public final class SinkMetrics {
                 buffered);
         Gauges.add(registry, "memory-budget-bytes", "The task's memory budget (memory.buffer.max.bytes): buffered-bytes "
                 + "near it means open files are committed early.", () -> budget);
+        Gauges.add(registry, "spill-bytes", "Bytes of buffered rows in the task's spill area (spill.dir) now.",
+                () -> spillBytes.getAsLong());
+        Gauges.add(registry, "spilled-bytes-total", "Bytes of buffered rows ever moved to the spill area (compressed).",
+                () -> spilledTotal.getAsLong());
+        Gauges.add(registry, "files-committed-early-total", "Files committed before they were due because the memory "
+                + "budget was reached with the spill full or failing: each is smaller than the rotation asks.",
+                filesCommittedEarly::get);
         Gauges.add(registry, "s3-retries-total", "S3 requests retried after throttling, 5xx or I/O errors.", retries);
         Gauges.add(registry, "paused-partitions", "Partitions paused because S3 cannot take their files now.",
                 pausedPartitions);

@@ -2,8 +2,11 @@ package io.sluice.connect.s3.write;
 
 import io.sluice.connect.s3.S3SinkConfig;
 import io.sluice.connect.s3.storage.S3Storage;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,27 +16,45 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A task's writing: records to their partition's writer, then the task-wide rules: scheduled (wall-clock) rotation
- * and the memory budget, which commits the largest open files until the buffered total fits. A partition whose
- * commits fail (S3 down past the retries) is paused until they succeed, so memory does not grow while S3 is away and
- * nothing is dropped; the task stays RUNNING.
+ * and the memory budget. Over budget, the rows of the least recently written buffered files move to the spill area
+ * (local disk), so files are still committed only when due; only when the spill is full or failing are the largest
+ * open files committed early. A partition whose commits fail (S3 down past the retries) is paused until they
+ * succeed, so memory does not grow while S3 is away and nothing is dropped; the task stays RUNNING.
  */
 public final class SinkWriter implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(SinkWriter.class);
+    private static final long WARN_EVERY_MS = 60_000;
+
     private final long budget;
     private final WriterContext shared;
+    private final Spill spill;
     private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
     // What the metrics thread reads: updated by the writing thread after each batch.
     private volatile long openFilesGauge;
     private volatile long memoryGauge;
     private volatile long pausedGauge;
+    private long lastEarlyWarning;
+    private long earlySinceWarning;
 
-    public SinkWriter(S3SinkConfig config, S3Storage storage, SinkTaskContext context, SinkMetrics metrics) {
+    /** {@code owner} names the task's spill area (the connector's name). */
+    public SinkWriter(S3SinkConfig config, S3Storage storage, SinkTaskContext context, SinkMetrics metrics,
+            String owner) {
         this.budget = config.memoryBufferBytes();
         this.shared = new WriterContext(config, storage, context, metrics);
+        this.spill = Spill.open(config.spillDir(), owner, config.spillMaxBytes());
+        metrics.spill(spill::bytes, spill::spilledTotal);
+    }
+
+    /** Why {@code spill.dir} cannot hold the spill, for validation; null if it can. */
+    public static String spillProblem(Path dir, long maxBytes) {
+        return Spill.problem(dir, maxBytes);
     }
 
     /** Takes partitions over: recovers each from its offset index and rewinds the consumer to it. */
@@ -55,6 +76,9 @@ public final class SinkWriter implements AutoCloseable {
                 w = writers.computeIfAbsent(PartitionWriter.origin(r), p -> new PartitionWriter(p, shared));
             }
             w.write(r);
+        }
+        for (PartitionWriter pw : writers.values()) {
+            pw.commitDue();
         }
         maintain();
     }
@@ -83,27 +107,73 @@ public final class SinkWriter implements AutoCloseable {
     }
 
     /**
-     * Commits the largest open files until the open files fit in {@code budget}. Each file's size is read once per
-     * call (reading it walks the file's column writers).
+     * Brings the open files within {@code budget}: first by spilling the rows of the coldest buffered files until half
+     * the budget is used (so spills come in large rounds), then, if the spill took too little, by committing the
+     * largest files early. Each file's size is read once per call (reading it walks the file's column writers).
      */
     private void enforceBudget(long budget) {
         List<OpenFile> files = new ArrayList<>();
         List<PartitionWriter> owners = new ArrayList<>();
         long held = 0;
+        long streamingOverhead = 0;
         for (PartitionWriter w : writers.values()) {
             held += w.failedMemory();
             for (OpenFile f : w.openFiles()) {
                 files.add(f);
                 owners.add(w);
+                streamingOverhead += f.streaming() ? f.writerOverhead() : 0;
             }
         }
+        shared.streamingOverhead(streamingOverhead);
         if (files.isEmpty()) {
             return;
         }
         long[] sizes = files.stream().mapToLong(OpenFile::memory).toArray();
-        for (int i : Rotation.overBudget(sizes, held, budget)) {
+        long used = held + Arrays.stream(sizes).sum();
+        if (used <= budget) {
+            return;
+        }
+        boolean spillRefused = !spill.enabled();
+        if (spill.enabled()) {
+            spill.beginRound();
+            Integer[] coldest = new Integer[files.size()];
+            Arrays.setAll(coldest, i -> i);
+            Arrays.sort(coldest, Comparator.comparingLong(i -> files.get(i).touched));
+            for (int i : coldest) {
+                if (used <= budget / 2) {
+                    break;
+                }
+                long freed = files.get(i).spill(spill);
+                if (freed < 0) {
+                    spillRefused = true; // full, or the disk failed
+                    break;
+                }
+                used -= freed;
+                sizes[i] -= freed;
+            }
+        }
+        int[] early = Rotation.overBudget(sizes, held, budget);
+        if (early.length == 0) {
+            return;
+        }
+        for (int i : early) {
             OpenFile victim = files.get(i);
             owners.get(i).commitWhere(f -> f == victim);
+        }
+        shared.metrics().filesCommittedEarly.addAndGet(early.length);
+        earlySinceWarning += early.length;
+        long now = System.currentTimeMillis();
+        if (now - lastEarlyWarning >= WARN_EVERY_MS) {
+            String why = spillRefused ? "the spill takes no more (" + spill.fullReason() + "): raise "
+                    + "spill.max.bytes or give spill.dir more disk"
+                    : "the row groups and upload parts of streaming files exceed it: lower parquet.block.size or "
+                    + "s3.part.size";
+            log.warn("Open files hold {} MiB, over memory.buffer.max.bytes={} MiB, and {}, or raise "
+                    + "memory.buffer.max.bytes with the worker heap. Committed {} files early in the last minute, "
+                    + "smaller than flush.size and the rotation settings ask", used / (1024 * 1024),
+                    budget / (1024 * 1024), why, earlySinceWarning);
+            lastEarlyWarning = now;
+            earlySinceWarning = 0;
         }
     }
 
@@ -183,6 +253,7 @@ public final class SinkWriter implements AutoCloseable {
             w.close();
         }
         writers.clear();
+        spill.close();
     }
 
 }

@@ -38,6 +38,10 @@ final class WriterContext {
     private final Health health = new Health();
     private final java.util.Queue<Runnable> requests = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.List<java.util.concurrent.Future<Void>> reports = new java.util.ArrayList<>();
+    /** Heap the Parquet writers of streaming files may hold whatever they have written: a quarter of the budget. */
+    private final long streamingLimit;
+    private long streamingOverhead;
+    private long writes;
 
     WriterContext(S3SinkConfig config, S3Storage storage, SinkTaskContext task, SinkMetrics metrics) {
         this.storage = storage;
@@ -57,6 +61,29 @@ final class WriterContext {
         this.partSize = config.partSize();
         this.rotation = new Rotation(config.flushSize(), config.rotateSizeBytes(), config.rotateIntervalMs(),
                 config.rotateScheduleIntervalMs());
+        this.streamingLimit = config.memoryBufferBytes() / 4;
+    }
+
+    /**
+     * Whether a new file whose Parquet writer holds {@code overhead} bytes whatever it writes may stream: while the
+     * streaming files' writers fit in their share of the budget. Other files are buffered (see {@link OpenFile}).
+     */
+    boolean openStreaming(long overhead) {
+        if (streamingOverhead + overhead > streamingLimit) {
+            return false;
+        }
+        streamingOverhead += overhead;
+        return true;
+    }
+
+    /** The writers' overhead of the streaming files open now, as counted after each batch. */
+    void streamingOverhead(long bytes) {
+        streamingOverhead = bytes;
+    }
+
+    /** The next number of the task's write sequence: files written longest ago are the coldest. */
+    long tick() {
+        return ++writes;
     }
 
     S3Storage storage() {
