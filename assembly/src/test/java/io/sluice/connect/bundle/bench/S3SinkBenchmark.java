@@ -36,11 +36,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * End-to-end throughput of the Parquet S3 sink through a real worker (one task, JSON converter with schemas, records
  * of about 300 bytes in 15 fields, snappy), next to two limits measured in the same run: (a) a plain single-threaded
  * parquet-avro write of the same records to a local file, (b) the same worker, converter and topic drained by
- * {@link DiscardSink}. Then the memory case: 64 partitions x 200 hourly directories open at once under a backlog,
- * with a 1 GiB worker heap; peak heap, objects written, and whether the task survived.
+ * {@link DiscardSink}. Then a backfill: 64 partitions x 200 hourly directories, each partition cycling through every
+ * hour, with a 1 GiB worker heap, at the default memory budget and at one small enough to go through the spill:
+ * records/s, objects per path per rotation, bytes spilled, early commits, peak heap.
  *
- * <p>Run: {@code mvn -B -pl assembly -am -Ps3-bench -DskipTests verify} (README); {@code -Dbench.records=...} to
- * resize.
+ * <p>Run: {@code mvn -B -pl assembly -am -Ps3-bench -DskipTests verify} (README); {@code -Dbench.records=...} and
+ * {@code -Dbench.records.per.path=...} to resize, {@code -Dbench.only=backfill} for the backfill alone.
  */
 public final class S3SinkBenchmark {
 
@@ -53,7 +54,7 @@ public final class S3SinkBenchmark {
     /** Records/s of the single-path run, to which the backfill is compared. */
     private double singlePath;
     private final int pathPartitions = Integer.getInteger("bench.path.partitions", 64);
-    private final int recordsPerPath = Integer.getInteger("bench.records.per.path", 20);
+    private final int recordsPerPath = Integer.getInteger("bench.records.per.path", 100);
 
     public static void main(String[] args) throws Exception {
         try {
@@ -91,8 +92,12 @@ public final class S3SinkBenchmark {
     }
 
     private void run() throws Exception {
-        double plain = plainWrite();
-        System.out.printf("(a) plain parquet-avro write, single thread, snappy, local file: %,.0f records/s%n", plain);
+        boolean backfillOnly = "backfill".equals(System.getProperty("bench.only"));
+        double plain = backfillOnly ? 0 : plainWrite();
+        if (!backfillOnly) {
+            System.out.printf("(a) plain parquet-avro write, single thread, snappy, local file: %,.0f records/s%n",
+                    plain);
+        }
 
         Path plugins = Bundle.pluginPath();
         BenchSupport.writePlugin(plugins.resolve("sluice-bench-discard"), "org.apache.kafka.connect.sink.SinkConnector",
@@ -108,6 +113,10 @@ public final class S3SinkBenchmark {
                      .workerProperty("consumer.max.partition.fetch.bytes", Integer.toString(16 << 20))
                      .start()) {
             s3.createBucket("bench");
+            if (backfillOnly) { // -Dbench.only=backfill, to profile it alone
+                memoryCase(cluster, s3, client);
+                return;
+            }
             cluster.createTopic("bench-warmup", 4);
             cluster.createTopic("bench-orders", 4);
             produce(cluster, "bench-warmup", records / 5, i -> BASE + i);
@@ -149,29 +158,42 @@ public final class S3SinkBenchmark {
         long total = (long) pathPartitions * paths * recordsPerPath;
         // Record i goes to partition i % P and hour (i / P) % H, as in a backlog replay spanning H hours.
         produce(cluster, topic, total, i -> BASE + ((i / pathPartitions) % paths) * HOUR + i % 1000);
-        Map<String, String> config = sink(s3, topic, "paths");
+        System.out.printf("Backfill: %d partitions x %d hourly paths, %,d records, flush.size=%d (one object per path "
+                + "and partition is the ideal), -Xmx1g%n", pathPartitions, paths, total, recordsPerPath);
+        backfill(cluster, client, s3, topic, "paths", null);
+        // The consumer reads a partition's backlog in large fetches, so about one partition's paths are open at a
+        // time and their rows fit the default budget; a small budget makes the same backfill go through the spill.
+        backfill(cluster, client, s3, topic, "paths-spill", "2097152");
+    }
+
+    private void backfill(ConnectCluster cluster, S3Client client, S3Server s3, String topic, String dir,
+            String budget) throws Exception {
+        Map<String, String> config = sink(s3, topic, dir);
         config.put("partitioner.class", "hourly");
         config.put("timestamp.extractor", "RecordField");
         config.put("timestamp.field", "created");
         config.put("flush.size", Integer.toString(recordsPerPath));
         config.put("rotate.schedule.interval.ms", "300000");
+        if (budget != null) {
+            config.put("memory.buffer.max.bytes", budget);
+        }
         ConnectWorker worker = cluster.worker(0);
         Map<String, Long> metrics = new HashMap<>();
-        Result r = measure(cluster, "s3-paths", config, topic, worker, () -> metrics.putAll(sinkMetrics(worker,
-                "s3-paths", "spilled-bytes-total", "files-committed-early-total")));
+        Result r = measure(cluster, "s3-" + dir, config, topic, worker, () -> metrics.putAll(sinkMetrics(worker,
+                "s3-" + dir, "spilled-bytes-total", "files-committed-early-total")));
         Map<String, Long> perPath = new HashMap<>();
-        client.listObjectsV2Paginator(q -> q.bucket("bench").prefix("paths/")).contents().stream()
+        client.listObjectsV2Paginator(q -> q.bucket("bench").prefix(dir + "/")).contents().stream()
                 .filter(o -> o.key().endsWith(".parquet"))
                 .forEach(o -> perPath.merge(pathAndPartition(o.key()), 1L, Long::sum));
         long objects = perPath.values().stream().mapToLong(Long::longValue).sum();
         boolean oom = cluster.logTails(100_000).contains("OutOfMemoryError");
-        System.out.printf("Backfill: %d partitions x %d hourly paths (%,d records, flush.size=%d) with -Xmx1g and the "
-                + "default memory.buffer.max.bytes: %,.0f records/s = %.0f%% of the single-path run; %,d objects for "
-                + "%,d paths x partitions = %.2f objects per path per rotation (max %d); spilled %.0f MB; %s files "
-                + "committed early; peak heap %.0f MiB (garbage included), peak old generation after a GC %.0f MiB "
-                + "(sampled every 200 ms); OutOfMemoryError: %s%n", pathPartitions, paths, total, recordsPerPath,
-                r.rate, 100 * r.rate / singlePath, objects, perPath.size(), objects / (double) perPath.size(),
-                perPath.values().stream().mapToLong(Long::longValue).max().orElse(0),
+        System.out.printf("  memory.buffer.max.bytes=%s: %,.0f records/s%s; %,d objects for %,d paths x partitions = "
+                + "%.2f objects per path per rotation (max %d), %.0f objects/s; spilled %.0f MB; %s files committed "
+                + "early; peak heap %.0f MiB (garbage included), peak old generation after a GC %.0f MiB (sampled "
+                + "every 200 ms); OutOfMemoryError: %s%n", budget == null ? "default (128 MiB)" : budget, r.rate,
+                singlePath > 0 ? String.format(" = %.0f%% of the single-path run", 100 * r.rate / singlePath) : "",
+                objects, perPath.size(), objects / (double) perPath.size(),
+                perPath.values().stream().mapToLong(Long::longValue).max().orElse(0), objects * r.rate / r.count,
                 metrics.getOrDefault("spilled-bytes-total", 0L) / 1e6,
                 metrics.containsKey("files-committed-early-total") ? metrics.get("files-committed-early-total") : "?",
                 r.peakHeap / 1048576.0, r.peakAfterGc / 1048576.0, oom ? "yes" : "no");
@@ -233,7 +255,7 @@ public final class S3SinkBenchmark {
         return converters(c);
     }
 
-    private record Result(double rate, double mbps, long peakHeap, long peakOld, long peakAfterGc) {
+    private record Result(long count, double rate, double mbps, long peakHeap, long peakOld, long peakAfterGc) {
     }
 
     /**
@@ -253,8 +275,8 @@ public final class S3SinkBenchmark {
                 if (atEnd != null) {
                     atEnd.run();
                 }
-                return new Result(count / seconds, valueBytes.getOrDefault(topic, 0L) / seconds / 1e6, heap.peak(),
-                        heap.peakOld(), heap.peakAfterGc());
+                return new Result(count, count / seconds, valueBytes.getOrDefault(topic, 0L) / seconds / 1e6,
+                        heap.peak(), heap.peakOld(), heap.peakAfterGc());
             } finally {
                 cluster.rest().deleteConnector(name);
             }
