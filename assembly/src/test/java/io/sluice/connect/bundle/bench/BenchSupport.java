@@ -82,6 +82,20 @@ final class BenchSupport {
     }
 
     /**
+     * CPU time the worker's JVM has used so far, in nanoseconds, read from the worker process over JMX: the difference
+     * across a run is what the whole pipeline (connector, converter, producer or consumer) cost the worker.
+     */
+    static long cpuNanos(ConnectWorker worker) {
+        Object cpu = worker.metrics("java.lang:type=OperatingSystem").values().iterator().next().get("ProcessCpuTime");
+        return ((Number) cpu).longValue();
+    }
+
+    /** CPU-seconds per million records of a run that used {@code cpuNanos} for {@code records}. */
+    static double cpuPerMillion(long cpuNanos, long records) {
+        return cpuNanos / 1e9 / (records / 1e6);
+    }
+
+    /**
      * Samples a worker's heap every 200 ms over JMX: peak used (garbage included), peak of the old generation, and
      * peak heap after a collection (what the old generation held right after each GC: the retained set, which a leak
      * or an unbounded buffer grows).

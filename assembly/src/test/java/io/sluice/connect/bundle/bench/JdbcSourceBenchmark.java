@@ -75,6 +75,10 @@ public final class JdbcSourceBenchmark {
             List<Double> oneMbps = new ArrayList<>();
             List<Double> b2 = new ArrayList<>();
             List<Double> two = new ArrayList<>();
+            List<Double> bCpu = new ArrayList<>();
+            List<Double> oneCpu = new ArrayList<>();
+            List<Double> b2Cpu = new ArrayList<>();
+            List<Double> twoCpu = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 Result rb = measure(cluster, "prebuilt-" + r, ceiling("bench-ceiling-" + r, rows, 1),
                         "bench-ceiling-" + r, rows, null);
@@ -87,6 +91,10 @@ public final class JdbcSourceBenchmark {
                 System.out.printf("round %d: (b) %,.0f records/s, 1 task %,.0f rows/s (%.0f%% of (b)); (b2) %,.0f "
                         + "records/s, 2 tasks %,.0f rows/s (%.0f%% of (b2))%n", r, rb.rate, r1.rate,
                         100 * r1.rate / rb.rate, rb2.rate, r2.rate, 100 * r2.rate / rb2.rate);
+                bCpu.add(rb.cpu);
+                oneCpu.add(r1.cpu);
+                b2Cpu.add(rb2.cpu);
+                twoCpu.add(r2.cpu);
                 b.add(rb.rate);
                 one.add(r1.rate);
                 oneMbps.add(r1.mbps);
@@ -101,6 +109,12 @@ public final class JdbcSourceBenchmark {
                     median(b2) / median(b));
             System.out.printf("Sluice JDBC source, 2 tasks, table.chunks=2: %s rows/s (%.2fx of 1 task, %.0f%% of "
                     + "(b2))%n", spread(two), median(two) / median(one), 100 * median(two) / median(b2));
+            System.out.printf("Worker CPU-s per million records (medians): (b) %.1f, 1 task %.1f, (b2) %.1f, 2 tasks "
+                    + "%.1f%n", median(bCpu), median(oneCpu), median(b2Cpu), median(twoCpu));
+            System.out.printf("Sluice's own cost (connector minus its ceiling, same worker and converter): 1 task %.1f, "
+                    + "2 tasks with table.chunks=2 %.1f CPU-s per million rows (%+.0f%% per row)%n",
+                    median(oneCpu) - median(bCpu), median(twoCpu) - median(b2Cpu),
+                    100 * ((median(twoCpu) - median(b2Cpu)) / (median(oneCpu) - median(bCpu)) - 1));
             ConnectWorker worker = cluster.worker(0);
             Result heap = measure(cluster, "jdbc-heap", jdbc(heapTable, "bench-heap-", 1), "bench-heap-" + heapTable,
                     heapRows, worker);
@@ -153,19 +167,22 @@ public final class JdbcSourceBenchmark {
         return c;
     }
 
-    private record Result(double rate, double mbps, long peakHeapBytes, long peakOldGenBytes) {
+    /** A run: rows/s, MB/s in the topic, the worker's CPU-seconds per million records, heap peaks. */
+    private record Result(double rate, double mbps, double cpu, long peakHeapBytes, long peakOldGenBytes) {
     }
 
     /** Creates the connector and times it from creation until {@code count} records are in {@code topic}. */
     private Result measure(ConnectCluster cluster, String name, Map<String, String> config, String topic, long count,
                            ConnectWorker heapOf) throws Exception {
+        long cpuBefore = BenchSupport.cpuNanos(cluster.worker(0));
         long start = System.nanoTime();
         cluster.rest().createConnector(name, config);
         try (BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf); Admin admin = cluster.admin()) {
             Wait.until(count + " records in " + topic, TIMEOUT, () -> BenchSupport.endOffsets(admin, topic) >= count);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(cluster.worker(0)) - cpuBefore, count);
             long bytes = BenchSupport.topicBytes(admin, topic);
-            return new Result(count / seconds, bytes / seconds / 1e6, heap.peak(), heap.peakOld());
+            return new Result(count / seconds, bytes / seconds / 1e6, cpu, heap.peak(), heap.peakOld());
         } finally {
             cluster.rest().deleteConnector(name);
         }

@@ -1,9 +1,11 @@
 package io.sluice.connect.bundle.bench;
 
 import io.sluice.connect.bundle.Bundle;
+import io.sluice.connect.s3.S3SinkConfig;
 import io.sluice.connect.s3.avro.AvroSchemas;
 import io.sluice.connect.s3.avro.AvroValues;
 import io.sluice.connect.s3.parquet.ParquetFiles;
+import io.sluice.connect.s3.storage.S3Storage;
 import io.sluice.connect.testkit.ConnectCluster;
 import io.sluice.connect.testkit.ConnectWorker;
 import io.sluice.connect.testkit.S3Server;
@@ -37,8 +39,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * of about 300 bytes in 15 fields, snappy), next to two limits measured in the same run: (a) a plain single-threaded
  * parquet-avro write of the same records to a local file, (b) the same worker, converter and topic drained by
  * {@link DiscardSink}. Then a backfill: 64 partitions x 200 hourly directories, each partition cycling through every
- * hour, with a 1 GiB worker heap, at the default memory budget and at one small enough to go through the spill:
- * records/s, objects per path per rotation, bytes spilled, early commits, peak heap.
+ * hour, with a 1 GiB worker heap and the default memory budget, read a partition at a time and with all partitions
+ * interleaved (which goes through the spill): records/s, objects per path per rotation, bytes spilled, early commits,
+ * peak heap.
  *
  * <p>Run: {@code mvn -B -pl assembly -am -Ps3-bench -DskipTests verify} (README); {@code -Dbench.records=...} and
  * {@code -Dbench.records.per.path=...} to resize, {@code -Dbench.only=backfill} for the backfill alone.
@@ -132,16 +135,20 @@ public final class S3SinkBenchmark {
             measure(cluster, "warmup-discard", discard("bench-warmup"), "bench-warmup", null, null);
             measure(cluster, "warmup-s3", sink(s3, "bench-warmup", "warmup"), "bench-warmup", null, null);
 
-            Result b = measure(cluster, "discard", discard("bench-orders"), "bench-orders", null, null);
-            System.out.printf("(b) sink pipeline ceiling (discarding sink): %,.0f records/s, %.1f MB/s%n", b.rate,
-                    b.mbps);
-            Result sluice = measure(cluster, "s3", sink(s3, "bench-orders", "run"), "bench-orders", null, null);
+            Result b = measure(cluster, "discard", discard("bench-orders"), "bench-orders", cluster.worker(0), null);
+            System.out.printf("(b) sink pipeline ceiling (discarding sink): %,.0f records/s, %.1f MB/s, %.1f worker "
+                    + "CPU-s per million records, peak heap %.0f MiB%n", b.rate, b.mbps, b.cpu, b.peakHeap / 1048576.0);
+            Result sluice = measure(cluster, "s3", sink(s3, "bench-orders", "run"), "bench-orders", cluster.worker(0),
+                    null);
             singlePath = sluice.rate;
             long objects = client.listObjectsV2Paginator(r -> r.bucket("bench").prefix("run/")).contents().stream()
                     .filter(o -> o.key().endsWith(".parquet")).count();
             System.out.printf("Sluice S3 sink, 1 task: %,.0f records/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a); "
-                    + "%d objects%n", sluice.rate, sluice.mbps, 100 * sluice.rate / b.rate, 100 * sluice.rate / plain,
-                    objects);
+                    + "%.1f worker CPU-s per million records; %d objects; peak heap %.0f MiB%n", sluice.rate,
+                    sluice.mbps, 100 * sluice.rate / b.rate, 100 * sluice.rate / plain, sluice.cpu, objects,
+                    sluice.peakHeap / 1048576.0);
+            System.out.printf("Sluice's own cost (S3 sink minus (b), same worker and converter): %.1f CPU-s per million "
+                    + "records%n", sluice.cpu - b.cpu);
 
             memoryCase(cluster, s3, client);
         }
@@ -160,22 +167,27 @@ public final class S3SinkBenchmark {
         produce(cluster, topic, total, i -> BASE + ((i / pathPartitions) % paths) * HOUR + i % 1000);
         System.out.printf("Backfill: %d partitions x %d hourly paths, %,d records, flush.size=%d (one object per path "
                 + "and partition is the ideal), -Xmx1g%n", pathPartitions, paths, total, recordsPerPath);
+        double capacity = s3Capacity(s3);
+        System.out.printf("(c) S3 server capacity: %,.0f small objects/s (multipart uploads of 12 KB, %d at a time, "
+                + "as the sink commits them; no Kafka)%n", capacity, S3Storage.PARALLEL_COMMITS);
         backfill(cluster, client, s3, topic, "paths", null);
-        // The consumer reads a partition's backlog in large fetches, so about one partition's paths are open at a
-        // time and their rows fit the default budget; a small budget makes the same backfill go through the spill.
-        backfill(cluster, client, s3, topic, "paths-spill", "2097152");
+        // With the worker's 16 MiB per-partition fetches the consumer reads a partition's backlog at a time, so about
+        // one partition's 200 paths are open at once and their rows fit the budget. Fetches of 64 KiB per partition
+        // (a connector-level consumer override) interleave all 64 partitions: 12,800 files open at once, whose rows
+        // outgrow the default budget and go through the spill.
+        backfill(cluster, client, s3, topic, "paths-interleaved", "65536");
     }
 
     private void backfill(ConnectCluster cluster, S3Client client, S3Server s3, String topic, String dir,
-            String budget) throws Exception {
+            String partitionFetchBytes) throws Exception {
         Map<String, String> config = sink(s3, topic, dir);
         config.put("partitioner.class", "hourly");
         config.put("timestamp.extractor", "RecordField");
         config.put("timestamp.field", "created");
         config.put("flush.size", Integer.toString(recordsPerPath));
         config.put("rotate.schedule.interval.ms", "300000");
-        if (budget != null) {
-            config.put("memory.buffer.max.bytes", budget);
+        if (partitionFetchBytes != null) {
+            config.put("consumer.override.max.partition.fetch.bytes", partitionFetchBytes);
         }
         ConnectWorker worker = cluster.worker(0);
         Map<String, Long> metrics = new HashMap<>();
@@ -187,16 +199,39 @@ public final class S3SinkBenchmark {
                 .forEach(o -> perPath.merge(pathAndPartition(o.key()), 1L, Long::sum));
         long objects = perPath.values().stream().mapToLong(Long::longValue).sum();
         boolean oom = cluster.logTails(100_000).contains("OutOfMemoryError");
-        System.out.printf("  memory.buffer.max.bytes=%s: %,.0f records/s%s; %,d objects for %,d paths x partitions = "
+        System.out.printf("  max.partition.fetch.bytes=%s: %,.0f records/s%s, %.1f worker CPU-s per million records; %,d objects for %,d paths x partitions = "
                 + "%.2f objects per path per rotation (max %d), %.0f objects/s; spilled %.0f MB; %s files committed "
                 + "early; peak heap %.0f MiB (garbage included), peak old generation after a GC %.0f MiB (sampled "
-                + "every 200 ms); OutOfMemoryError: %s%n", budget == null ? "default (128 MiB)" : budget, r.rate,
+                + "every 200 ms); OutOfMemoryError: %s%n", partitionFetchBytes == null ? "16 MiB (the worker's)"
+                : partitionFetchBytes, r.rate,
                 singlePath > 0 ? String.format(" = %.0f%% of the single-path run", 100 * r.rate / singlePath) : "",
-                objects, perPath.size(), objects / (double) perPath.size(),
+                r.cpu, objects, perPath.size(), objects / (double) perPath.size(),
                 perPath.values().stream().mapToLong(Long::longValue).max().orElse(0), objects * r.rate / r.count,
                 metrics.getOrDefault("spilled-bytes-total", 0L) / 1e6,
                 metrics.containsKey("files-committed-early-total") ? metrics.get("files-committed-early-total") : "?",
                 r.peakHeap / 1048576.0, r.peakAfterGc / 1048576.0, oom ? "yes" : "no");
+    }
+
+    /**
+     * Limit (c): objects/s the S3 server takes when each is created, sent and completed as the sink does, from the
+     * sink's own storage client, as many at a time as the sink sends: the ceiling of a backfill's commits.
+     */
+    private static double s3Capacity(S3Server s3) {
+        Map<String, String> props = new HashMap<>(s3.sinkProps("bench"));
+        props.put("topics", "capacity");
+        byte[] body = new byte[12 * 1024];
+        new java.util.Random(7).nextBytes(body);
+        int objects = 3000;
+        try (S3Storage storage = new S3Storage(new S3SinkConfig(props))) {
+            List<Integer> keys = java.util.stream.IntStream.range(0, objects).boxed().toList();
+            long start = System.nanoTime();
+            storage.eachInParallel(keys, i -> {
+                String key = "capacity/" + i + ".parquet";
+                String upload = storage.createUpload(key, Map.of());
+                storage.complete(key, upload, List.of(storage.uploadPart(key, upload, 1, body, body.length)));
+            });
+            return objects / ((System.nanoTime() - start) / 1e9);
+        }
     }
 
     /** {@code paths/<topic>/year=../hour=../<topic>+<partition>+<offset>.parquet} -> its directory and partition. */
@@ -255,7 +290,9 @@ public final class S3SinkBenchmark {
         return converters(c);
     }
 
-    private record Result(long count, double rate, double mbps, long peakHeap, long peakOld, long peakAfterGc) {
+    /** A run: records, records/s, MB/s of JSON values, the worker's CPU-seconds per million records, heap peaks. */
+    private record Result(long count, double rate, double mbps, double cpu, long peakHeap, long peakOld,
+            long peakAfterGc) {
     }
 
     /**
@@ -266,16 +303,18 @@ public final class S3SinkBenchmark {
             ConnectWorker heapOf, Runnable atEnd) throws Exception {
         try (Admin admin = cluster.admin(); BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf)) {
             long count = BenchSupport.endOffsets(admin, topic);
+            long cpuBefore = BenchSupport.cpuNanos(cluster.worker(0));
             long start = System.nanoTime();
             cluster.rest().createConnector(name, config);
             try {
                 Wait.until(count + " offsets of " + topic + " committed by " + name, TIMEOUT,
                         () -> BenchSupport.committedOffsets(admin, name) >= count);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(cluster.worker(0)) - cpuBefore, count);
                 if (atEnd != null) {
                     atEnd.run();
                 }
-                return new Result(count, count / seconds, valueBytes.getOrDefault(topic, 0L) / seconds / 1e6,
+                return new Result(count, count / seconds, valueBytes.getOrDefault(topic, 0L) / seconds / 1e6, cpu,
                         heap.peak(), heap.peakOld(), heap.peakAfterGc());
             } finally {
                 cluster.rest().deleteConnector(name);

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 public final class S3Storage implements AutoCloseable {
 
     /** Files whose last part and completion are sent at once. */
-    static final int PARALLEL_COMMITS = 8;
+    public static final int PARALLEL_COMMITS = 8;
 
     private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
 

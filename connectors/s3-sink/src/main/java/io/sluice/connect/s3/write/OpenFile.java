@@ -25,6 +25,8 @@ final class OpenFile {
 
     /** Heap of a buffered file beyond its rows: the object, its buffer's slack. */
     private static final long BUFFERED_OVERHEAD = 512;
+    /** Heap that keeps track of one spilled chunk. */
+    private static final long CHUNK_OVERHEAD = 64;
 
     final String path;
     final String key;
@@ -116,7 +118,7 @@ final class OpenFile {
     /** Heap this file holds: the writer's fixed part, the open row group and the part not yet sent; or its rows. */
     long memory() {
         if (rows != null) {
-            return BUFFERED_OVERHEAD + rows.capacity();
+            return BUFFERED_OVERHEAD + rows.capacity() + (spilled == null ? 0 : CHUNK_OVERHEAD * spilled.chunks());
         }
         return closed ? out.bufferedBytes()
                 : overhead + writer.getDataSize() - out.getPos() + out.bufferedBytes();

@@ -77,7 +77,7 @@ final class RowCodec {
         }
 
         void release() {
-            buf = new byte[256];
+            buf = new byte[0];
             count = 0;
         }
     }

@@ -46,7 +46,7 @@ public final class SinkMetrics {
                 buffered);
         Gauges.add(registry, "memory-budget-bytes", "The task's memory budget (memory.buffer.max.bytes): buffered-bytes "
                 + "near it means open files are committed early.", () -> budget);
-        Gauges.add(registry, "spill-bytes", "Bytes of buffered rows in the task's spill area (spill.dir) now.",
+        Gauges.add(registry, "spill-bytes", "Bytes the task's spill area (spill.dir) holds on disk now.",
                 () -> spillBytes.getAsLong());
         Gauges.add(registry, "spilled-bytes-total", "Bytes of buffered rows ever moved to the spill area (compressed).",
                 () -> spilledTotal.getAsLong());

@@ -2,8 +2,6 @@ package io.sluice.connect.s3.write;
 
 import io.airlift.compress.snappy.SnappyCompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -23,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A task's spill area: rows of open files moved out of the heap, one run file per open file, each a sequence of
- * snappy-compressed chunks written sequentially. It is a buffer, not state: it lives in a directory of its own under
- * {@code spill.dir}, held by a file lock while the task runs and deleted when it stops; an area whose lock nobody
- * holds (its task died) is deleted by the next task that starts there. Used by the writing thread only.
+ * A task's spill area: rows of open files moved out of the heap as snappy-compressed chunks, appended one after the
+ * other to segment files (sequential writes, no file per open file). A segment is deleted once no open file holds a
+ * chunk in it; the current one is emptied and reused. It is a buffer, not state: it lives in a directory of its own
+ * under {@code spill.dir}, held by a file lock while the task runs and deleted when it stops; an area whose lock
+ * nobody holds (its task died) is deleted by the next task that starts there. Used by the writing thread only.
  */
 final class Spill implements AutoCloseable {
 
@@ -34,6 +33,11 @@ final class Spill implements AutoCloseable {
     /** Free disk left to everything else: the spill stops short of it. */
     static final long RESERVED_DISK = 64L * 1024 * 1024;
     private static final String LOCK = ".lock";
+    /**
+     * Lock files held by tasks of this JVM. A sweep never opens them: closing any channel on a file drops every lock
+     * the process holds on it, which would leave a live area to the next sweep of another worker.
+     */
+    private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final long maxBytes;
@@ -41,8 +45,11 @@ final class Spill implements AutoCloseable {
     private final SnappyCompressor compressor = new SnappyCompressor();
     private final SnappyDecompressor decompressor = new SnappyDecompressor();
     private byte[] compressed = new byte[0];
-    private long runs;
-    /** Bytes on disk now; read by the metrics thread. */
+    private int segments;
+    private Segment current;
+    /** Segments with an open channel: closed when the task stops. */
+    private final java.util.Set<Segment> openSegments = new java.util.HashSet<>();
+    /** Bytes of the segments on disk now, freed chunks included until their segment goes; read by the metrics thread. */
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong spilledTotal = new AtomicLong();
     /** Room left this round: the limit, and the disk's free space as last looked at. */
@@ -102,9 +109,10 @@ final class Spill implements AutoCloseable {
         name = name.substring(0, Math.min(name.length(), 100)) + "-" + UUID.randomUUID();
         Path dir = root.resolve(name);
         FileChannel lock = null;
+        Path lockFile = held(root.resolve(name + LOCK));
+        HELD.add(lockFile);
         try {
-            lock = FileChannel.open(root.resolve(name + LOCK), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            lock = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             lock.lock();
             Files.createDirectory(dir);
             sweep(root);
@@ -117,6 +125,7 @@ final class Spill implements AutoCloseable {
             return new Spill(dir, maxBytes, lock);
         } catch (IOException e) {
             closeQuietly(lock);
+            HELD.remove(lockFile);
             throw new ConnectException("Cannot use spill.dir " + root + " (" + e + "): make it a writable local "
                     + "directory of the worker, or set spill.max.bytes=0 to commit files early instead of spilling", e);
         }
@@ -126,6 +135,9 @@ final class Spill implements AutoCloseable {
     private static void sweep(Path root) throws IOException {
         try (DirectoryStream<Path> locks = Files.newDirectoryStream(root, "*" + LOCK)) {
             for (Path lockFile : locks) {
+                if (HELD.contains(held(lockFile))) {
+                    continue; // a live task of this worker
+                }
                 try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
                     FileLock held = ch.tryLock();
                     if (held == null) {
@@ -142,6 +154,10 @@ final class Spill implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static Path held(Path lockFile) {
+        return lockFile.toAbsolutePath().normalize();
     }
 
     /** Whether appends can succeed at all. */
@@ -177,7 +193,18 @@ final class Spill implements AutoCloseable {
     }
 
     Run run() {
-        return new Run(dir.resolve(Long.toString(runs++)));
+        return new Run();
+    }
+
+    /** The segment to append {@code length} bytes to: the current one, or a new one once it is full. */
+    private Segment segmentFor(int length) throws IOException {
+        if (current == null || current.size > 0 && current.size + length > SEGMENT_BYTES) {
+            if (current != null && current.live == 0) {
+                current.delete();
+            }
+            current = new Segment(dir.resolve("segment-" + segments++));
+        }
+        return current;
     }
 
     long bytes() {
@@ -193,13 +220,18 @@ final class Spill implements AutoCloseable {
         if (dir == null) {
             return;
         }
+        for (Segment segment : java.util.List.copyOf(openSegments)) {
+            segment.closeChannel();
+        }
+        Path lockFile = held(dir.resolveSibling(dir.getFileName() + LOCK));
         try {
             deleteTree(dir);
-            Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + LOCK));
+            Files.deleteIfExists(lockFile);
         } catch (IOException e) {
             log.warn("Could not delete spill area {}: {} (the next task to start there deletes it)", dir, e.toString());
         }
         closeQuietly(lockChannel);
+        HELD.remove(lockFile);
         bytes.set(0);
     }
 
@@ -224,13 +256,68 @@ final class Spill implements AutoCloseable {
         }
     }
 
+    /** Segments rotate at this size, so space freed by committed files goes back to the disk. */
+    static final long SEGMENT_BYTES = 64L * 1024 * 1024;
+
+    /** One segment file: its size, and how many of its bytes are chunks an open file still holds. */
+    private final class Segment {
+        private final Path file;
+        private final FileChannel channel;
+        private long size;
+        private long live;
+
+        Segment(Path file) throws IOException {
+            this.file = file;
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            openSegments.add(this);
+        }
+
+        /** A chunk of {@code length} bytes is no longer needed: the segment goes (or, if current, empties) at zero. */
+        void release(long length) {
+            live -= length;
+            if (live > 0) {
+                return;
+            }
+            if (this != current) {
+                delete();
+                return;
+            }
+            try {
+                channel.truncate(0);
+                bytes.addAndGet(-size);
+                size = 0;
+            } catch (IOException e) {
+                log.debug("Could not empty spill segment {}: {}", file, e.toString());
+            }
+        }
+
+        void delete() {
+            closeChannel();
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.debug("Could not delete spill segment {}: {}", file, e.toString());
+            }
+            bytes.addAndGet(-size);
+            size = 0;
+        }
+
+        void closeChannel() {
+            closeQuietly(channel);
+            openSegments.remove(this);
+        }
+    }
+
+    /** Where one chunk is: its segment, offset and compressed length, and its length once decompressed. */
+    private record Chunk(Segment segment, long offset, int length, int rawLength) {
+    }
+
     /** The spilled rows of one open file, in the order they were written. */
     final class Run {
-        private final Path file;
-        private long size;
+        private final java.util.List<Chunk> chunks = new java.util.ArrayList<>();
 
-        private Run(Path file) {
-            this.file = file;
+        private Run() {
         }
 
         /**
@@ -242,83 +329,87 @@ final class Spill implements AutoCloseable {
                 return false;
             }
             int max = compressor.maxCompressedLength(length);
-            if (compressed.length < max + 8) {
-                compressed = new byte[max + 8];
+            if (compressed.length < max) {
+                compressed = new byte[max];
             }
-            int n = compressor.compress(data, 0, length, compressed, 8, max);
-            if (n + 8 > room) {
+            int n = compressor.compress(data, 0, length, compressed, 0, max);
+            if (n > room) {
                 return false;
             }
-            ByteBuffer chunk = ByteBuffer.wrap(compressed, 0, n + 8);
-            chunk.putInt(0, length).putInt(4, n);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                ch.position(size);
-                try {
-                    while (chunk.hasRemaining()) {
-                        ch.write(chunk);
-                    }
-                } catch (IOException e) {
-                    ch.truncate(size); // the chunk is not part of the run
-                    throw e;
+            Segment segment = null;
+            try {
+                segment = segmentFor(n);
+                ByteBuffer chunk = ByteBuffer.wrap(compressed, 0, n);
+                long at = segment.size;
+                while (chunk.hasRemaining()) {
+                    at += segment.channel.write(chunk, at);
                 }
             } catch (IOException e) {
-                broken = "a write to " + file + " failed (" + e.getMessage() + ")";
+                if (segment != null) {
+                    try {
+                        segment.channel.truncate(segment.size); // the chunk is not part of the segment
+                    } catch (IOException ignored) {
+                        // the size below is what counts
+                    }
+                }
+                broken = "a write to " + (segment == null ? dir : segment.file) + " failed (" + e.getMessage() + ")";
                 log.warn("Spilling rows to {} failed ({}): the task stops spilling and commits files early when "
-                        + "over the memory budget; nothing is lost", file, e.toString());
+                        + "over the memory budget; nothing is lost", dir, e.toString());
                 return false;
             }
-            size += n + 8;
-            room -= n + 8;
-            bytes.addAndGet(n + 8);
-            spilledTotal.addAndGet(n + 8);
+            chunks.add(new Chunk(segment, segment.size, n, length));
+            segment.size += n;
+            segment.live += n;
+            room -= n;
+            bytes.addAndGet(n);
+            spilledTotal.addAndGet(n);
             return true;
+        }
+
+        /** Chunks held: each costs a few dozen bytes of heap, which the memory budget counts. */
+        int chunks() {
+            return chunks.size();
         }
 
         /** Hands each chunk, decompressed, to {@code chunk} in the order appended. */
         void forEach(ChunkConsumer chunk) {
-            if (size == 0) {
-                return;
-            }
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file),
-                    1 << 16))) {
-                long read = 0;
-                byte[] raw = new byte[0];
-                while (read < size) {
-                    int length = in.readInt();
-                    int n = in.readInt();
-                    if (compressed.length < n) {
-                        compressed = new byte[n];
-                    }
-                    in.readFully(compressed, 0, n);
-                    if (raw.length < length) {
-                        raw = new byte[length];
-                    }
-                    decompressor.decompress(compressed, 0, n, raw, 0, length);
-                    chunk.accept(raw, length);
-                    read += n + 8;
+            byte[] raw = new byte[0];
+            for (Chunk c : chunks) {
+                if (compressed.length < c.length()) {
+                    compressed = new byte[c.length()];
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                ByteBuffer in = ByteBuffer.wrap(compressed, 0, c.length());
+                try {
+                    long at = c.offset();
+                    while (in.hasRemaining()) {
+                        int read = c.segment().channel.read(in, at);
+                        if (read < 0) {
+                            throw new java.io.EOFException(c.segment().file + " ends before its chunk at " + c.offset());
+                        }
+                        at += read;
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (raw.length < c.rawLength()) {
+                    raw = new byte[c.rawLength()];
+                }
+                decompressor.decompress(compressed, 0, c.length(), raw, 0, c.rawLength());
+                chunk.accept(raw, c.rawLength());
             }
         }
 
-        /** Removes the run's file; its bytes no longer count. */
+        /** Gives the run's chunks up; their segments go once nothing else holds them. */
         void delete() {
-            if (size == 0) {
-                return;
+            for (Chunk c : chunks) {
+                c.segment().release(c.length());
             }
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                log.debug("Could not delete spill run {}: {}", file, e.toString());
-            }
-            bytes.addAndGet(-size);
-            size = 0;
+            chunks.clear();
         }
 
         @Override
         public String toString() {
-            return file.toString();
+            return chunks.isEmpty() ? "(empty run)" : chunks.size() + " chunks in " + dir;
         }
     }
 

@@ -74,6 +74,23 @@ class SpillTest {
     }
 
     @Test
+    void aTaskStartingBesideLiveOnesOfThisWorkerLeavesTheirAreas() throws Exception {
+        try (Spill first = Spill.open(root, "s3-a", 1 << 20); Spill second = Spill.open(root, "s3-b", 1 << 20)) {
+            first.beginRound();
+            Spill.Run run = first.run();
+            assertThat(run.append(text("rows"), 4)).isTrue();
+            try (Spill third = Spill.open(root, "s3-c", 1 << 20)) {
+                try (Stream<Path> entries = Files.list(root)) {
+                    assertThat(entries).hasSize(6);
+                }
+                ByteArrayOutputStream read = new ByteArrayOutputStream();
+                run.forEach((data, length) -> read.write(data, 0, length));
+                assertThat(read.toString(StandardCharsets.UTF_8)).isEqualTo("rows");
+            }
+        }
+    }
+
+    @Test
     void offTakesNothingAndNeedsNoDirectory() {
         Spill off = Spill.open(root.resolve("never-created"), "s3", 0);
         assertThat(off.enabled()).isFalse();
