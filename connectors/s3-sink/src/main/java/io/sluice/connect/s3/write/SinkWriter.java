@@ -166,8 +166,8 @@ public final class SinkWriter implements AutoCloseable {
         if (now - lastEarlyWarning >= WARN_EVERY_MS) {
             String why = spillRefused ? "the spill takes no more (" + spill.fullReason() + "): raise "
                     + "spill.max.bytes or give spill.dir more disk"
-                    : "the row groups and upload parts of streaming files exceed it: lower parquet.block.size or "
-                    + "s3.part.size";
+                    : "what cannot be spilled exceeds it (the row groups and upload parts of streaming files, and "
+                    + "about 0.5 KiB per open file): lower parquet.block.size or s3.part.size";
             log.warn("Open files hold {} MiB, over memory.buffer.max.bytes={} MiB, and {}, or raise "
                     + "memory.buffer.max.bytes with the worker heap. Committed {} files early in the last minute, "
                     + "smaller than flush.size and the rotation settings ask", used / (1024 * 1024),
