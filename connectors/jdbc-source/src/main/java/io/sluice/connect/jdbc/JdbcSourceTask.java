@@ -358,11 +358,32 @@ public final class JdbcSourceTask extends SourceTask {
                 TableReader reading = current;
                 if (reading != null) {
                     reading.cancel(); // a query in progress would hold the thread (and a connection) until it ends
+                    cancelAgainWhileReading(readAhead, reading);
                 }
             } else {
                 close();
             }
         }
+    }
+
+    /**
+     * A cancel that reaches the server between two protocol messages of a query (PostgreSQL, between Parse and
+     * Execute) is ignored, and the query then runs to its end: cancel again every 250 ms while the read thread is
+     * still in it, for at most 10 s, on a thread of its own so stop() returns at once.
+     */
+    private static void cancelAgainWhileReading(Thread readThread, TableReader reading) {
+        Thread retry = new Thread(() -> {
+            for (int i = 0; i < 40 && readThread.isAlive(); i++) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                reading.cancel();
+            }
+        }, readThread.getName() + "-cancel");
+        retry.setDaemon(true);
+        retry.start();
     }
 
     /** Releases the connection of a run in progress and closes the pool; called once, under the lock. */
