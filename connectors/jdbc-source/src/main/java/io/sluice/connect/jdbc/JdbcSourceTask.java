@@ -368,18 +368,21 @@ public final class JdbcSourceTask extends SourceTask {
 
     /**
      * A cancel that reaches the server between two protocol messages of a query (PostgreSQL, between Parse and
-     * Execute) is ignored, and the query then runs to its end: cancel again every 250 ms while the read thread is
-     * still in it, for at most 10 s, on a thread of its own so stop() returns at once.
+     * Execute) is ignored, and the query then runs to its end: cancel again each time the read thread is still in
+     * it 250 ms later, for at most 10 s, on a thread of its own so stop() returns at once.
      */
     private static void cancelAgainWhileReading(Thread readThread, TableReader reading) {
         Thread retry = new Thread(() -> {
-            for (int i = 0; i < 40 && readThread.isAlive(); i++) {
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    return;
+            try {
+                for (int i = 0; i < 40; i++) {
+                    readThread.join(250); // returns as soon as the read thread has let go
+                    if (!readThread.isAlive()) {
+                        return;
+                    }
+                    reading.cancel();
                 }
-                reading.cancel();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, readThread.getName() + "-cancel");
         retry.setDaemon(true);

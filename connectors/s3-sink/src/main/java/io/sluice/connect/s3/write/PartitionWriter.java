@@ -348,17 +348,10 @@ final class PartitionWriter {
      */
     private long durableOffset(List<OpenFile> committing) {
         long min = nextOffset;
-        for (OpenFile f : files.values()) {
-            min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
-        }
-        for (OpenFile f : failed) {
-            min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
-        }
-        for (OpenFile f : due) {
-            min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
-        }
-        for (OpenFile f : committing) {
-            min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
+        for (Collection<OpenFile> held : List.of(files.values(), failed, due, committing)) {
+            for (OpenFile f : held) {
+                min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
+            }
         }
         return min;
     }
