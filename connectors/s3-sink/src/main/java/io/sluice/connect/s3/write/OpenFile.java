@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -45,7 +46,7 @@ final class OpenFile {
     private final int partSize;
     private final long overhead;
     private PartStream out;
-    private ParquetWriter<GenericRecord> writer;
+    private ParquetWriter<IndexedRecord> writer;
     private boolean closed;
     /** Rows of a buffered file not yet written as Parquet: in memory, then in {@link #spilled}. Null if streaming. */
     private RowCodec.Bytes rows;
@@ -93,14 +94,27 @@ final class OpenFile {
         return overhead;
     }
 
+    /**
+     * Adds a row. A row the buffer cannot take leaves the buffer as it was (the record can go to the dead-letter
+     * topic); one a Parquet writer fails on midway leaves the file unfinishable, so the task fails and its successor
+     * rewrites the file from the committed offset.
+     */
     void write(GenericRecord row, long offset) {
         if (rows != null) {
-            format.codec().encode(row, rows);
+            int size = rows.size();
+            try {
+                format.codec().encode(row, rows);
+            } catch (RuntimeException e) {
+                rows.truncate(size);
+                throw e;
+            }
         } else {
             try {
                 writer.write(row);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException | RuntimeException e) {
+                throw new ConnectException("Writing offset " + offset + " into " + key + " failed midway, which "
+                        + "leaves the file unfinishable; the task fails and its successor rewrites the file from the "
+                        + "committed offset", e);
             }
         }
         endOffset = offset;

@@ -223,7 +223,8 @@ final class PartitionWriter {
         file.write(avroRow, offset);
         file.touched = ctx.tick();
         ctx.metrics().recordsWritten.incrementAndGet();
-        if (ctx.rotation().after(file.records, file.dataSize())) {
+        // The size walks the writer's columns: read it only when a size rotates files.
+        if (ctx.rotation().after(file.records, ctx.rotation().sizeBytes() > 0 ? file.dataSize() : 0)) {
             due(file);
         }
     }

@@ -76,6 +76,11 @@ final class RowCodec {
             return buf.length;
         }
 
+        /** Drops what was written after the first {@code size} bytes. */
+        void truncate(int size) {
+            count = size;
+        }
+
         void release() {
             buf = new byte[0];
             count = 0;
