@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,25 @@ final class BenchSupport {
             }
         }
         return bytes;
+    }
+
+    /**
+     * The worker's JVM options: a fixed heap of {@code heap}; with {@code -Dbench.jfr=<file>} a flight recording, and
+     * with {@code -Dbench.jvm="..."} any other options (space-separated), such as a profiler agent.
+     */
+    static List<String> workerJvm(String heap) {
+        List<String> options = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap));
+        String jfr = System.getProperty("bench.jfr", "");
+        if (!jfr.isEmpty()) {
+            options.add("-XX:StartFlightRecording=filename=" + jfr + ",settings="
+                    + System.getProperty("bench.jfr.settings", "profile"));
+        }
+        for (String option : System.getProperty("bench.jvm", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                options.add(option);
+            }
+        }
+        return options;
     }
 
     /**

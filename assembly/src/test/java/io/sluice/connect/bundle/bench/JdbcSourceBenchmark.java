@@ -23,7 +23,8 @@ import org.apache.kafka.clients.admin.Admin;
  * with the same fetch size, (b) the same worker, converter and topic fed by {@link PrebuiltSource}. Then the same
  * read with two tasks, and the worker's heap while reading a table twice the size, with a 512 MiB heap.
  *
- * <p>Run: {@code mvn -B -pl assembly -am -Pjdbc-bench -DskipTests verify} (README); {@code -Dbench.rows=...} to resize.
+ * <p>Run: {@code mvn -B -pl assembly -am -Pjdbc-bench -DskipTests verify} (README); {@code -Dbench.rows=...} to resize,
+ * {@code -Dbench.only=jdbc|ceiling} for one pipeline alone (to profile it).
  */
 public final class JdbcSourceBenchmark {
 
@@ -59,15 +60,21 @@ public final class JdbcSourceBenchmark {
                 List.of(PrebuiltSource.class, PrebuiltSource.PrebuiltTask.class));
         try (ConnectCluster cluster = ConnectCluster.builder().name("jdbc-bench").workers(1).jmx()
                 .kafkaVersion(System.getProperty("sluice.kafka.version"))
-                .pluginPath(plugins).workerJvmOptions(workerJvm())
+                .pluginPath(plugins).workerJvmOptions(BenchSupport.workerJvm("512m"))
                 // Connect's producer defaults (16 KiB batches, no linger, one request in flight) cap any source
                 // near 16 MB/s here; every pipeline below runs on this same worker, so the comparison stays fair.
                 .workerProperty("producer.batch.size", Integer.toString(512 * 1024))
                 .workerProperty("producer.linger.ms", "10")
                 .start()) {
-            // Warm-up, not reported: the worker's JIT compiles both paths before anything is timed.
-            measure(cluster, "warmup-prebuilt", ceiling("bench-warmup", rows / 5, 1), "bench-warmup", rows / 5, null);
-            measure(cluster, "warmup-jdbc", jdbc(table, "bench-warmup-", 1), "bench-warmup-" + table, rows / 5, null);
+            String only = System.getProperty("bench.only", "");
+            if (!only.isEmpty()) {
+                alone(cluster, table, only);
+                return;
+            }
+            // Warm-up, not reported: a full run of each, so the worker's JIT has compiled both paths (its compiler
+            // threads take a large share of the worker's CPU in a first run) before anything is timed.
+            measure(cluster, "warmup-prebuilt", ceiling("bench-warmup", rows, 1), "bench-warmup", rows, null);
+            measure(cluster, "warmup-jdbc", jdbc(table, "bench-warmup-", 1), "bench-warmup-" + table, rows, null);
 
             // Rounds alternate the limit and the connector, so drift on the shared machine hits both alike.
             List<Double> b = new ArrayList<>();
@@ -111,16 +118,42 @@ public final class JdbcSourceBenchmark {
                     + "(b2))%n", spread(two), median(two) / median(one), 100 * median(two) / median(b2));
             System.out.printf("Worker CPU-s per million records (medians): (b) %.1f, 1 task %.1f, (b2) %.1f, 2 tasks "
                     + "%.1f%n", median(bCpu), median(oneCpu), median(b2Cpu), median(twoCpu));
-            System.out.printf("Sluice's own cost (connector minus its ceiling, same worker and converter): 1 task %.1f, "
-                    + "2 tasks with table.chunks=2 %.1f CPU-s per million rows (%+.0f%% per row)%n",
-                    median(oneCpu) - median(bCpu), median(twoCpu) - median(b2Cpu),
-                    100 * ((median(twoCpu) - median(b2Cpu)) / (median(oneCpu) - median(bCpu)) - 1));
+            List<Double> ownOne = new ArrayList<>();
+            List<Double> ownTwo = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                ownOne.add(oneCpu.get(r) - bCpu.get(r));
+                ownTwo.add(twoCpu.get(r) - b2Cpu.get(r));
+            }
+            System.out.printf("Sluice's own cost (connector minus its ceiling of the same round, same worker and "
+                    + "converter; medians): 1 task %.1f, 2 tasks with table.chunks=2 %.1f CPU-s per million rows (%+.0f%% "
+                    + "per row); rounds %s and %s%n", median(ownOne), median(ownTwo),
+                    100 * (median(ownTwo) / median(ownOne) - 1), rounded(ownOne), rounded(ownTwo));
             ConnectWorker worker = cluster.worker(0);
             Result heap = measure(cluster, "jdbc-heap", jdbc(heapTable, "bench-heap-", 1), "bench-heap-" + heapTable,
                     heapRows, worker);
             System.out.printf("Heap, %,d rows with -Xmx512m: peak used %.0f MiB, peak old generation %.0f MiB (sampled "
                     + "every 200 ms), %,.0f rows/s%n", heapRows, heap.peakHeapBytes / 1048576.0,
                     heap.peakOldGenBytes / 1048576.0, heap.rate);
+        }
+    }
+
+    /**
+     * {@code -Dbench.only=ceiling} or {@code =jdbc}: one pipeline alone (1 task, warmed up, then the rounds), so that
+     * a profiler attached to the worker ({@code -Dbench.jvm=...}) sees nothing else.
+     */
+    private void alone(ConnectCluster cluster, String table, String which) throws Exception {
+        boolean jdbc = switch (which) {
+            case "jdbc" -> true;
+            case "ceiling" -> false;
+            default -> throw new IllegalArgumentException("bench.only is jdbc or ceiling, not " + which);
+        };
+        for (int r = 0; r <= rounds; r++) { // round 0 warms up
+            String topic = "bench-alone-" + r + "-";
+            Result result = jdbc ? measure(cluster, "alone-" + r, jdbc(table, topic, 1), topic + table, rows, null)
+                    : measure(cluster, "alone-" + r, ceiling(topic, rows, 1), topic, rows, null);
+            System.out.printf("%s %s: %,.0f records/s, %.1f worker CPU-s per million records%n",
+                    r == 0 ? "warm-up" : "round " + r, jdbc ? "JDBC source, 1 task" : "(b) pre-built records",
+                    result.rate, result.cpu);
         }
     }
 
@@ -140,17 +173,14 @@ public final class JdbcSourceBenchmark {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    private static List<String> rounded(List<Double> values) {
+        return values.stream().map(d -> String.format("%.1f", d)).toList();
+    }
+
     /** "median (min to max)". */
     private static String spread(List<Double> values) {
         return String.format("%,.0f (%,.0f to %,.0f)", median(values), values.stream().mapToDouble(d -> d).min()
                 .orElse(0), values.stream().mapToDouble(d -> d).max().orElse(0));
-    }
-
-    /** 512 MiB heap; with -Dbench.jfr=<file>, a flight recording of the worker for profiling. */
-    private static List<String> workerJvm() {
-        String jfr = System.getProperty("bench.jfr", "");
-        return jfr.isEmpty() ? List.of("-Xms512m", "-Xmx512m")
-                : List.of("-Xms512m", "-Xmx512m", "-XX:StartFlightRecording=filename=" + jfr + ",settings=" + System.getProperty("bench.jfr.settings", "profile"));
     }
 
     private Map<String, String> jdbc(String table, String prefix, int tasks) {

@@ -37,14 +37,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * End-to-end throughput of the Parquet S3 sink through a real worker (one task, JSON converter with schemas, records
  * of about 300 bytes in 15 fields, snappy), next to two limits measured in the same run: (a) a plain single-threaded
- * parquet-avro write of the same records to a local file, (b) the same worker, converter and topic drained by
- * {@link DiscardSink}. Then a backfill: 64 partitions x 200 hourly directories, each partition cycling through every
- * hour, with a 1 GiB worker heap and the default memory budget, read a partition at a time and with all partitions
- * interleaved (which goes through the spill): records/s, objects per path per rotation, bytes spilled, early commits,
- * peak heap.
+ * Parquet write of the same records, converted beforehand, by the sink's writer to a local file, (b) the same worker,
+ * converter and topic drained by {@link DiscardSink}. Then a backfill: 64 partitions x 200 hourly directories, each
+ * partition cycling through every hour, with a 1 GiB worker heap and the default memory budget, read a partition at
+ * a time and with all partitions interleaved (which goes through the spill): records/s, objects per path per
+ * rotation, bytes spilled, early commits, peak heap.
  *
  * <p>Run: {@code mvn -B -pl assembly -am -Ps3-bench -DskipTests verify} (README); {@code -Dbench.records=...} and
- * {@code -Dbench.records.per.path=...} to resize, {@code -Dbench.only=backfill} for the backfill alone.
+ * {@code -Dbench.records.per.path=...} to resize, {@code -Dbench.only=backfill} for the backfill alone,
+ * {@code -Dbench.only=single} for the single-path runs alone, {@code -Dbench.rounds=...} (3) rounds of those.
  */
 public final class S3SinkBenchmark {
 
@@ -58,6 +59,7 @@ public final class S3SinkBenchmark {
     private double singlePath;
     private final int pathPartitions = Integer.getInteger("bench.path.partitions", 64);
     private final int recordsPerPath = Integer.getInteger("bench.records.per.path", 100);
+    private final int rounds = Integer.getInteger("bench.rounds", 3);
 
     public static void main(String[] args) throws Exception {
         try {
@@ -98,7 +100,8 @@ public final class S3SinkBenchmark {
         boolean backfillOnly = "backfill".equals(System.getProperty("bench.only"));
         double plain = backfillOnly ? 0 : plainWrite();
         if (!backfillOnly) {
-            System.out.printf("(a) plain parquet-avro write, single thread, snappy, local file: %,.0f records/s%n",
+            System.out.printf("(a) plain Parquet write of pre-converted rows (the sink's writer), single thread, "
+                    + "snappy, local file: %,.0f records/s%n",
                     plain);
         }
 
@@ -108,7 +111,7 @@ public final class S3SinkBenchmark {
         try (S3Server s3 = new S3Server(); S3Client client = s3.client();
              ConnectCluster cluster = ConnectCluster.builder().name("s3-bench").workers(1).jmx()
                      .kafkaVersion(System.getProperty("sluice.kafka.version"))
-                     .pluginPath(plugins).workerJvmOptions(workerJvm())
+                     .pluginPath(plugins).workerJvmOptions(BenchSupport.workerJvm("1g"))
                      .workerProperty("plugin.discovery", "service_load")
                      .workerProperty("offset.flush.interval.ms", "1000")
                      .workerProperty("consumer.max.poll.records", "2000")
@@ -120,9 +123,7 @@ public final class S3SinkBenchmark {
                 memoryCase(cluster, s3, client);
                 return;
             }
-            cluster.createTopic("bench-warmup", 4);
             cluster.createTopic("bench-orders", 4);
-            produce(cluster, "bench-warmup", records / 5, i -> BASE + i);
             produce(cluster, "bench-orders", records, i -> BASE + i);
             try (Admin admin = cluster.admin()) {
                 System.out.printf("Topic: %,d records, %.0f MB of JSON values with schemas (%.0f B each, payload about "
@@ -131,26 +132,46 @@ public final class S3SinkBenchmark {
                         valueBytes.get("bench-orders") / (double) records,
                         BenchSupport.topicBytes(admin, "bench-orders") / 1e6);
             }
-            // Warm-up, not reported: the worker's JIT compiles both paths before anything is timed.
-            measure(cluster, "warmup-discard", discard("bench-warmup"), "bench-warmup", null, null);
-            measure(cluster, "warmup-s3", sink(s3, "bench-warmup", "warmup"), "bench-warmup", null, null);
+            // Warm-up, not reported: a full run of each, so the worker's JIT has compiled both paths (its compiler
+            // threads take a quarter of the worker's CPU in a first run) before anything is timed.
+            measure(cluster, "warmup-discard", discard("bench-orders"), "bench-orders", null, null);
+            measure(cluster, "warmup-s3", sink(s3, "bench-orders", "warmup"), "bench-orders", null, null);
 
-            Result b = measure(cluster, "discard", discard("bench-orders"), "bench-orders", cluster.worker(0), null);
-            System.out.printf("(b) sink pipeline ceiling (discarding sink): %,.0f records/s, %.1f MB/s, %.1f worker "
-                    + "CPU-s per million records, peak heap %.0f MiB%n", b.rate, b.mbps, b.cpu, b.peakHeap / 1048576.0);
-            Result sluice = measure(cluster, "s3", sink(s3, "bench-orders", "run"), "bench-orders", cluster.worker(0),
-                    null);
+            // Rounds alternate the limit and the sink, so drift on the shared machine hits both alike; medians.
+            List<Result> bs = new ArrayList<>();
+            List<Result> sinks = new ArrayList<>();
+            for (int r = 1; r <= rounds; r++) {
+                bs.add(measure(cluster, "discard-" + r, discard("bench-orders"), "bench-orders", cluster.worker(0),
+                        null));
+                sinks.add(measure(cluster, "s3-" + r, sink(s3, "bench-orders", "run-" + r), "bench-orders",
+                        cluster.worker(0), null));
+                System.out.printf("round %d: (b) %,.0f records/s, %.1f CPU-s per million; S3 sink %,.0f records/s "
+                        + "(%.0f%% of (b)), %.1f CPU-s per million%n", r, bs.get(r - 1).rate, bs.get(r - 1).cpu,
+                        sinks.get(r - 1).rate, 100 * sinks.get(r - 1).rate / bs.get(r - 1).rate, sinks.get(r - 1).cpu);
+            }
+            Result b = median(bs);
+            System.out.printf("(b) sink pipeline ceiling (discarding sink): %s records/s, %.1f MB/s, %.1f worker "
+                    + "CPU-s per million records, peak heap %.0f MiB (medians)%n", spread(bs), b.mbps, b.cpu,
+                    b.peakHeap / 1048576.0);
+            Result sluice = median(sinks);
             singlePath = sluice.rate;
-            long objects = client.listObjectsV2Paginator(r -> r.bucket("bench").prefix("run/")).contents().stream()
+            long objects = client.listObjectsV2Paginator(r -> r.bucket("bench").prefix("run-1/")).contents().stream()
                     .filter(o -> o.key().endsWith(".parquet")).count();
-            System.out.printf("Sluice S3 sink, 1 task: %,.0f records/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a); "
-                    + "%.1f worker CPU-s per million records; %d objects; peak heap %.0f MiB%n", sluice.rate,
-                    sluice.mbps, 100 * sluice.rate / b.rate, 100 * sluice.rate / plain, sluice.cpu, objects,
-                    sluice.peakHeap / 1048576.0);
-            System.out.printf("Sluice's own cost (S3 sink minus (b), same worker and converter): %.1f CPU-s per million "
-                    + "records%n", sluice.cpu - b.cpu);
+            System.out.printf("Sluice S3 sink, 1 task: %s records/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a); "
+                    + "%.1f worker CPU-s per million records; %d objects per run; peak heap %.0f MiB (medians)%n",
+                    spread(sinks), sluice.mbps, 100 * sluice.rate / b.rate, 100 * sluice.rate / plain, sluice.cpu,
+                    objects, sluice.peakHeap / 1048576.0);
+            List<Double> own = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                own.add(sinks.get(r).cpu - bs.get(r).cpu);
+            }
+            System.out.printf("Sluice's own cost (S3 sink minus (b) of the same round, same worker and converter): %.1f "
+                    + "CPU-s per million records (median; rounds %s)%n", medianOf(own), own.stream()
+                    .map(d -> String.format("%.1f", d)).toList());
 
-            memoryCase(cluster, s3, client);
+            if (!"single".equals(System.getProperty("bench.only"))) {
+                memoryCase(cluster, s3, client);
+            }
         }
     }
 
@@ -257,12 +278,6 @@ public final class S3SinkBenchmark {
         return out;
     }
 
-    private static List<String> workerJvm() {
-        String jfr = System.getProperty("bench.jfr", "");
-        return jfr.isEmpty() ? List.of("-Xms1g", "-Xmx1g")
-                : List.of("-Xms1g", "-Xmx1g", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
-    }
-
     private static Map<String, String> converters(Map<String, String> c) {
         c.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -288,6 +303,29 @@ public final class S3SinkBenchmark {
         c.put("rotate.schedule.interval.ms", "2000");
         c.put("parquet.codec", "snappy");
         return converters(c);
+    }
+
+    /** Each figure's median over the runs (records/s, MB/s, CPU and heap taken separately). */
+    private static Result median(List<Result> runs) {
+        return new Result(runs.get(0).count, med(runs, Result::rate), med(runs, Result::mbps), med(runs, Result::cpu),
+                (long) med(runs, r -> r.peakHeap), (long) med(runs, r -> r.peakOld), (long) med(runs,
+                r -> r.peakAfterGc));
+    }
+
+    private static double med(List<Result> runs, java.util.function.ToDoubleFunction<Result> f) {
+        return medianOf(runs.stream().map(f::applyAsDouble).toList());
+    }
+
+    private static double medianOf(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** "median (min to max)" records/s. */
+    private static String spread(List<Result> runs) {
+        return String.format("%,.0f (%,.0f to %,.0f)", med(runs, Result::rate),
+                runs.stream().mapToDouble(Result::rate).min().orElse(0),
+                runs.stream().mapToDouble(Result::rate).max().orElse(0));
     }
 
     /** A run: records, records/s, MB/s of JSON values, the worker's CPU-seconds per million records, heap peaks. */
@@ -347,7 +385,7 @@ public final class S3SinkBenchmark {
         valueBytes.put(topic, bytes);
     }
 
-    /** Limit (a): the same records, converted beforehand, written by one parquet-avro writer to a local file. */
+    /** Limit (a): the same records, converted beforehand, written by the sink's Parquet writer to a local file. */
     private double plainWrite() throws Exception {
         JsonConverter converter = new JsonConverter();
         converter.configure(Map.of("schemas.enable", "true"), false);
@@ -362,7 +400,7 @@ public final class S3SinkBenchmark {
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             Counting out = new Counting(os);
             long start = System.nanoTime();
-            try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro,
+            try (ParquetWriter<org.apache.avro.generic.IndexedRecord> writer = ParquetFiles.writer(out, avro,
                     new ParquetFiles.Settings(CompressionCodecName.SNAPPY, 32 << 20, 1 << 20, true))) {
                 for (GenericRecord r : rows) {
                     writer.write(r);
