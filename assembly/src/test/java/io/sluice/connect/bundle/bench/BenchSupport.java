@@ -110,6 +110,23 @@ final class BenchSupport {
         return ((Number) cpu).longValue();
     }
 
+    /**
+     * CPU time the worker's Sluice threads (named {@code sluice-*}: the S3 sink's writer, uploader and committers, the
+     * JDBC source's read thread and pool) used since {@code before} ({@link ConnectWorker#threadCpu()}), in
+     * nanoseconds. Read before the connector is deleted, while its threads live. What the connector's code costs on
+     * threads of its own, without the noise of the worker's threads; the garbage it makes is collected elsewhere.
+     */
+    static long sluiceThreadsCpu(Map<Long, ConnectWorker.ThreadCpu> before, ConnectWorker worker) {
+        long sum = 0;
+        for (Map.Entry<Long, ConnectWorker.ThreadCpu> e : worker.threadCpu().entrySet()) {
+            if (e.getValue().name().startsWith("sluice-")) {
+                ConnectWorker.ThreadCpu was = before.get(e.getKey());
+                sum += e.getValue().cpuNanos() - (was == null ? 0 : was.cpuNanos());
+            }
+        }
+        return sum;
+    }
+
     /** CPU-seconds per million records of a run that used {@code cpuNanos} for {@code records}. */
     static double cpuPerMillion(long cpuNanos, long records) {
         return cpuNanos / 1e9 / (records / 1e6);

@@ -86,6 +86,8 @@ public final class JdbcSourceBenchmark {
             List<Double> oneCpu = new ArrayList<>();
             List<Double> b2Cpu = new ArrayList<>();
             List<Double> twoCpu = new ArrayList<>();
+            List<Double> oneThreads = new ArrayList<>();
+            List<Double> twoThreads = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 Result rb = measure(cluster, "prebuilt-" + r, ceiling("bench-ceiling-" + r, rows, 1),
                         "bench-ceiling-" + r, rows, null);
@@ -102,6 +104,8 @@ public final class JdbcSourceBenchmark {
                 oneCpu.add(r1.cpu);
                 b2Cpu.add(rb2.cpu);
                 twoCpu.add(r2.cpu);
+                oneThreads.add(r1.sluiceThreads);
+                twoThreads.add(r2.sluiceThreads);
                 b.add(rb.rate);
                 one.add(r1.rate);
                 oneMbps.add(r1.mbps);
@@ -128,6 +132,9 @@ public final class JdbcSourceBenchmark {
                     + "converter; medians): 1 task %.1f, 2 tasks with table.chunks=2 %.1f CPU-s per million rows (%+.0f%% "
                     + "per row); rounds %s and %s%n", median(ownOne), median(ownTwo),
                     100 * (median(ownTwo) / median(ownOne) - 1), rounded(ownOne), rounded(ownTwo));
+            System.out.printf("On Sluice's own threads (read threads, connection pool; medians): 1 task %.2f, 2 tasks "
+                    + "with table.chunks=2 %.2f CPU-s per million rows (%+.0f%% per row)%n", median(oneThreads),
+                    median(twoThreads), 100 * (median(twoThreads) / median(oneThreads) - 1));
             ConnectWorker worker = cluster.worker(0);
             Result heap = measure(cluster, "jdbc-heap", jdbc(heapTable, "bench-heap-", 1), "bench-heap-" + heapTable,
                     heapRows, worker);
@@ -151,9 +158,9 @@ public final class JdbcSourceBenchmark {
             String topic = "bench-alone-" + r + "-";
             Result result = jdbc ? measure(cluster, "alone-" + r, jdbc(table, topic, 1), topic + table, rows, null)
                     : measure(cluster, "alone-" + r, ceiling(topic, rows, 1), topic, rows, null);
-            System.out.printf("%s %s: %,.0f records/s, %.1f worker CPU-s per million records%n",
-                    r == 0 ? "warm-up" : "round " + r, jdbc ? "JDBC source, 1 task" : "(b) pre-built records",
-                    result.rate, result.cpu);
+            System.out.printf("%s %s: %,.0f records/s, %.1f worker CPU-s per million records, %.2f on Sluice's "
+                    + "threads%n", r == 0 ? "warm-up" : "round " + r, jdbc ? "JDBC source, 1 task" : "(b) pre-built records",
+                    result.rate, result.cpu, result.sluiceThreads);
         }
     }
 
@@ -197,22 +204,29 @@ public final class JdbcSourceBenchmark {
         return c;
     }
 
-    /** A run: rows/s, MB/s in the topic, the worker's CPU-seconds per million records, heap peaks. */
-    private record Result(double rate, double mbps, double cpu, long peakHeapBytes, long peakOldGenBytes) {
+    /**
+     * A run: rows/s, MB/s in the topic, the worker's CPU-seconds per million records and those of its Sluice threads
+     * alone, heap peaks.
+     */
+    private record Result(double rate, double mbps, double cpu, double sluiceThreads, long peakHeapBytes,
+                          long peakOldGenBytes) {
     }
 
     /** Creates the connector and times it from creation until {@code count} records are in {@code topic}. */
     private Result measure(ConnectCluster cluster, String name, Map<String, String> config, String topic, long count,
                            ConnectWorker heapOf) throws Exception {
-        long cpuBefore = BenchSupport.cpuNanos(cluster.worker(0));
+        ConnectWorker worker = cluster.worker(0);
+        Map<Long, ConnectWorker.ThreadCpu> threadsBefore = worker.threadCpu();
+        long cpuBefore = BenchSupport.cpuNanos(worker);
         long start = System.nanoTime();
         cluster.rest().createConnector(name, config);
         try (BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf); Admin admin = cluster.admin()) {
             Wait.until(count + " records in " + topic, TIMEOUT, () -> BenchSupport.endOffsets(admin, topic) >= count);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(cluster.worker(0)) - cpuBefore, count);
+            double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(worker) - cpuBefore, count);
+            double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker), count);
             long bytes = BenchSupport.topicBytes(admin, topic);
-            return new Result(count / seconds, bytes / seconds / 1e6, cpu, heap.peak(), heap.peakOld());
+            return new Result(count / seconds, bytes / seconds / 1e6, cpu, threads, heap.peak(), heap.peakOld());
         } finally {
             cluster.rest().deleteConnector(name);
         }

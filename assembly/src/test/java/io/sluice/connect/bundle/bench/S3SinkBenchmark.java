@@ -146,8 +146,10 @@ public final class S3SinkBenchmark {
                 sinks.add(measure(cluster, "s3-" + r, sink(s3, "bench-orders", "run-" + r), "bench-orders",
                         cluster.worker(0), null));
                 System.out.printf("round %d: (b) %,.0f records/s, %.1f CPU-s per million; S3 sink %,.0f records/s "
-                        + "(%.0f%% of (b)), %.1f CPU-s per million%n", r, bs.get(r - 1).rate, bs.get(r - 1).cpu,
-                        sinks.get(r - 1).rate, 100 * sinks.get(r - 1).rate / bs.get(r - 1).rate, sinks.get(r - 1).cpu);
+                        + "(%.0f%% of (b)), %.1f CPU-s per million, %.2f of them on Sluice's threads%n", r,
+                        bs.get(r - 1).rate, bs.get(r - 1).cpu, sinks.get(r - 1).rate,
+                        100 * sinks.get(r - 1).rate / bs.get(r - 1).rate, sinks.get(r - 1).cpu,
+                        sinks.get(r - 1).sluiceThreads);
             }
             Result b = median(bs);
             System.out.printf("(b) sink pipeline ceiling (discarding sink): %s records/s, %.1f MB/s, %.1f worker "
@@ -166,8 +168,9 @@ public final class S3SinkBenchmark {
                 own.add(sinks.get(r).cpu - bs.get(r).cpu);
             }
             System.out.printf("Sluice's own cost (S3 sink minus (b) of the same round, same worker and converter): %.1f "
-                    + "CPU-s per million records (median; rounds %s)%n", medianOf(own), own.stream()
-                    .map(d -> String.format("%.1f", d)).toList());
+                    + "CPU-s per million records (median; rounds %s); on Sluice's own threads (writer, uploader, "
+                    + "committers): %.2f CPU-s per million records (median)%n", medianOf(own), own.stream()
+                    .map(d -> String.format("%.1f", d)).toList(), sluice.sluiceThreads);
 
             if (!"single".equals(System.getProperty("bench.only"))) {
                 memoryCase(cluster, s3, client);
@@ -308,7 +311,7 @@ public final class S3SinkBenchmark {
     /** Each figure's median over the runs (records/s, MB/s, CPU and heap taken separately). */
     private static Result median(List<Result> runs) {
         return new Result(runs.get(0).count, med(runs, Result::rate), med(runs, Result::mbps), med(runs, Result::cpu),
-                (long) med(runs, r -> r.peakHeap), (long) med(runs, r -> r.peakOld), (long) med(runs,
+                med(runs, Result::sluiceThreads), (long) med(runs, r -> r.peakHeap), (long) med(runs, r -> r.peakOld), (long) med(runs,
                 r -> r.peakAfterGc));
     }
 
@@ -328,9 +331,12 @@ public final class S3SinkBenchmark {
                 runs.stream().mapToDouble(Result::rate).max().orElse(0));
     }
 
-    /** A run: records, records/s, MB/s of JSON values, the worker's CPU-seconds per million records, heap peaks. */
-    private record Result(long count, double rate, double mbps, double cpu, long peakHeap, long peakOld,
-            long peakAfterGc) {
+    /**
+     * A run: records, records/s, MB/s of JSON values, the worker's CPU-seconds per million records and those of its
+     * Sluice threads alone, heap peaks.
+     */
+    private record Result(long count, double rate, double mbps, double cpu, double sluiceThreads, long peakHeap,
+            long peakOld, long peakAfterGc) {
     }
 
     /**
@@ -341,19 +347,22 @@ public final class S3SinkBenchmark {
             ConnectWorker heapOf, Runnable atEnd) throws Exception {
         try (Admin admin = cluster.admin(); BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf)) {
             long count = BenchSupport.endOffsets(admin, topic);
-            long cpuBefore = BenchSupport.cpuNanos(cluster.worker(0));
+            ConnectWorker worker = cluster.worker(0);
+            Map<Long, ConnectWorker.ThreadCpu> threadsBefore = worker.threadCpu();
+            long cpuBefore = BenchSupport.cpuNanos(worker);
             long start = System.nanoTime();
             cluster.rest().createConnector(name, config);
             try {
                 Wait.until(count + " offsets of " + topic + " committed by " + name, TIMEOUT,
                         () -> BenchSupport.committedOffsets(admin, name) >= count);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(cluster.worker(0)) - cpuBefore, count);
+                double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(worker) - cpuBefore, count);
+                double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker), count);
                 if (atEnd != null) {
                     atEnd.run();
                 }
                 return new Result(count, count / seconds, valueBytes.getOrDefault(topic, 0L) / seconds / 1e6, cpu,
-                        heap.peak(), heap.peakOld(), heap.peakAfterGc());
+                        threads, heap.peak(), heap.peakOld(), heap.peakAfterGc());
             } finally {
                 cluster.rest().deleteConnector(name);
             }

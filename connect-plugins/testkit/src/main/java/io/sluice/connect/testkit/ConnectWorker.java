@@ -93,18 +93,8 @@ public final class ConnectWorker {
      * over JMX; needs {@link ConnectCluster.Builder#jmx()}.
      */
     public Map<String, Map<String, Object>> metrics(String pattern) {
-        if (jmxPort < 0) {
-            throw new IllegalStateException("JMX is off; start the cluster with builder.jmx()");
-        }
-        JMXServiceURL url;
-        try {
-            url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-        } catch (java.net.MalformedURLException e) {
-            throw new IllegalStateException(e);
-        }
-        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
-        try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
-            MBeanServerConnection server = connector.getMBeanServerConnection();
+        return overJmx(server -> {
+            Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
             for (ObjectName name : server.queryNames(new ObjectName(pattern), null)) {
                 Map<String, Object> attributes = new java.util.TreeMap<>();
                 for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
@@ -122,10 +112,53 @@ public final class ConnectWorker {
                 }
                 out.put(name.toString(), attributes);
             }
-        } catch (java.io.IOException | javax.management.JMException e) {
-            throw new IllegalStateException("cannot read JMX metrics of worker " + index + " on port " + jmxPort, e);
+            return out;
+        });
+    }
+
+    /** A live thread of the worker's JVM and the CPU time it has used, in nanoseconds. */
+    public record ThreadCpu(String name, long cpuNanos) {
+    }
+
+    /** Every live thread of the worker's JVM by thread id, with its CPU time; needs {@link ConnectCluster.Builder#jmx()}. */
+    public Map<Long, ThreadCpu> threadCpu() {
+        return overJmx(server -> {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.newPlatformMXBeanProxy(
+                    server, java.lang.management.ManagementFactory.THREAD_MXBEAN_NAME,
+                    java.lang.management.ThreadMXBean.class);
+            Map<Long, ThreadCpu> out = new java.util.HashMap<>();
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null) {
+                    long cpu = threads.getThreadCpuTime(info.getThreadId());
+                    if (cpu >= 0) {
+                        out.put(info.getThreadId(), new ThreadCpu(info.getThreadName(), cpu));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @FunctionalInterface
+    private interface JmxRead<T> {
+        T read(MBeanServerConnection server) throws java.io.IOException, javax.management.JMException;
+    }
+
+    private <T> T overJmx(JmxRead<T> read) {
+        if (jmxPort < 0) {
+            throw new IllegalStateException("JMX is off; start the cluster with builder.jmx()");
         }
-        return out;
+        JMXServiceURL url;
+        try {
+            url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+        try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+            return read.read(connector.getMBeanServerConnection());
+        } catch (java.io.IOException | javax.management.JMException e) {
+            throw new IllegalStateException("cannot read JMX of worker " + index + " on port " + jmxPort, e);
+        }
     }
 
     public ConnectRestClient rest() {
