@@ -127,6 +127,45 @@ final class BenchSupport {
         return sum;
     }
 
+    /**
+     * CPU time each local process named {@code command} (e.g. {@code postgres}: the server and every backend) has
+     * used so far, in nanoseconds by process id, from {@code /proc}; empty where there is none.
+     */
+    static Map<Long, Long> processesCpuNanos(String command) {
+        Map<Long, Long> out = new HashMap<>();
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    if (stat.substring(stat.indexOf('(') + 1, close).equals(command)) {
+                        String[] f = stat.substring(close + 2).split(" "); // from field 3, "state"
+                        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+                        out.put(Long.parseLong(p.getFileName().toString()), ticks * 10_000_000L); // USER_HZ is 100
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended while being read
+                }
+            }
+        } catch (java.io.IOException noProc) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    /**
+     * CPU the processes named {@code command} used since {@code before}, in nanoseconds: per process, so those that
+     * end meanwhile (the previous run's database sessions) take nothing away; what they used after {@code before}
+     * is lost with them, so read it around a run whose connections stay open.
+     */
+    static long processesCpuSince(String command, Map<Long, Long> before) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> e : processesCpuNanos(command).entrySet()) {
+            sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+        return sum;
+    }
+
     /** CPU-seconds per million records of a run that used {@code cpuNanos} for {@code records}. */
     static double cpuPerMillion(long cpuNanos, long records) {
         return cpuNanos / 1e9 / (records / 1e6);

@@ -24,7 +24,7 @@ import org.apache.kafka.clients.admin.Admin;
  * read with two tasks, and the worker's heap while reading a table twice the size, with a 512 MiB heap.
  *
  * <p>Run: {@code mvn -B -pl assembly -am -Pjdbc-bench -DskipTests verify} (README); {@code -Dbench.rows=...} to resize,
- * {@code -Dbench.only=jdbc|ceiling} for one pipeline alone (to profile it).
+ * {@code -Dbench.only=jdbc|jdbc2|ceiling|ceiling2} for one pipeline alone (to profile it).
  */
 public final class JdbcSourceBenchmark {
 
@@ -88,6 +88,8 @@ public final class JdbcSourceBenchmark {
             List<Double> twoCpu = new ArrayList<>();
             List<Double> oneThreads = new ArrayList<>();
             List<Double> twoThreads = new ArrayList<>();
+            List<Double> oneDatabase = new ArrayList<>();
+            List<Double> twoDatabase = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 Result rb = measure(cluster, "prebuilt-" + r, ceiling("bench-ceiling-" + r, rows, 1),
                         "bench-ceiling-" + r, rows, null);
@@ -106,6 +108,8 @@ public final class JdbcSourceBenchmark {
                 twoCpu.add(r2.cpu);
                 oneThreads.add(r1.sluiceThreads);
                 twoThreads.add(r2.sluiceThreads);
+                oneDatabase.add(r1.database);
+                twoDatabase.add(r2.database);
                 b.add(rb.rate);
                 one.add(r1.rate);
                 oneMbps.add(r1.mbps);
@@ -135,6 +139,9 @@ public final class JdbcSourceBenchmark {
             System.out.printf("On Sluice's own threads (read threads, connection pool; medians): 1 task %.2f, 2 tasks "
                     + "with table.chunks=2 %.2f CPU-s per million rows (%+.0f%% per row)%n", median(oneThreads),
                     median(twoThreads), 100 * (median(twoThreads) / median(oneThreads) - 1));
+            System.out.printf("PostgreSQL's CPU on the same cores (its processes, from /proc; medians): 1 task %.1f, "
+                    + "2 tasks %.1f CPU-s per million rows; the pre-built ceilings read no database%n",
+                    median(oneDatabase), median(twoDatabase));
             ConnectWorker worker = cluster.worker(0);
             Result heap = measure(cluster, "jdbc-heap", jdbc(heapTable, "bench-heap-", 1), "bench-heap-" + heapTable,
                     heapRows, worker);
@@ -145,22 +152,23 @@ public final class JdbcSourceBenchmark {
     }
 
     /**
-     * {@code -Dbench.only=ceiling} or {@code =jdbc}: one pipeline alone (1 task, warmed up, then the rounds), so that
-     * a profiler attached to the worker ({@code -Dbench.jvm=...}) sees nothing else.
+     * {@code -Dbench.only=jdbc}, {@code jdbc2}, {@code ceiling} or {@code ceiling2}: one pipeline alone (1 or 2 tasks,
+     * warmed up, then the rounds), so that a profiler attached to the worker ({@code -Dbench.jvm=...}) sees nothing else.
      */
     private void alone(ConnectCluster cluster, String table, String which) throws Exception {
-        boolean jdbc = switch (which) {
-            case "jdbc" -> true;
-            case "ceiling" -> false;
-            default -> throw new IllegalArgumentException("bench.only is jdbc or ceiling, not " + which);
-        };
+        if (!which.matches("(jdbc|ceiling)2?")) {
+            throw new IllegalArgumentException("bench.only is jdbc, jdbc2, ceiling or ceiling2, not " + which);
+        }
+        boolean jdbc = which.startsWith("jdbc");
+        int tasks = which.endsWith("2") ? 2 : 1;
         for (int r = 0; r <= rounds; r++) { // round 0 warms up
             String topic = "bench-alone-" + r + "-";
-            Result result = jdbc ? measure(cluster, "alone-" + r, jdbc(table, topic, 1), topic + table, rows, null)
-                    : measure(cluster, "alone-" + r, ceiling(topic, rows, 1), topic, rows, null);
-            System.out.printf("%s %s: %,.0f records/s, %.1f worker CPU-s per million records, %.2f on Sluice's "
-                    + "threads%n", r == 0 ? "warm-up" : "round " + r, jdbc ? "JDBC source, 1 task" : "(b) pre-built records",
-                    result.rate, result.cpu, result.sluiceThreads);
+            Result result = jdbc ? measure(cluster, "alone-" + r, jdbc(table, topic, tasks), topic + table, rows, null)
+                    : measure(cluster, "alone-" + r, ceiling(topic, rows, tasks), topic, rows, null);
+            System.out.printf("%s %s, %d task(s): %,.0f records/s, %.1f worker CPU-s per million records, %.2f on "
+                    + "Sluice's threads; PostgreSQL %.1f%n", r == 0 ? "warm-up" : "round " + r,
+                    jdbc ? "JDBC source" : "(b) pre-built records", tasks, result.rate, result.cpu,
+                    result.sluiceThreads, result.database);
         }
     }
 
@@ -208,8 +216,8 @@ public final class JdbcSourceBenchmark {
      * A run: rows/s, MB/s in the topic, the worker's CPU-seconds per million records and those of its Sluice threads
      * alone, heap peaks.
      */
-    private record Result(double rate, double mbps, double cpu, double sluiceThreads, long peakHeapBytes,
-                          long peakOldGenBytes) {
+    private record Result(double rate, double mbps, double cpu, double sluiceThreads, double database,
+                          long peakHeapBytes, long peakOldGenBytes) {
     }
 
     /** Creates the connector and times it from creation until {@code count} records are in {@code topic}. */
@@ -218,6 +226,7 @@ public final class JdbcSourceBenchmark {
         ConnectWorker worker = cluster.worker(0);
         Map<Long, ConnectWorker.ThreadCpu> threadsBefore = worker.threadCpu();
         long cpuBefore = BenchSupport.cpuNanos(worker);
+        Map<Long, Long> databaseBefore = BenchSupport.processesCpuNanos("postgres");
         long start = System.nanoTime();
         cluster.rest().createConnector(name, config);
         try (BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf); Admin admin = cluster.admin()) {
@@ -225,8 +234,11 @@ public final class JdbcSourceBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(worker) - cpuBefore, count);
             double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker), count);
+            double database = BenchSupport.cpuPerMillion(BenchSupport.processesCpuSince("postgres", databaseBefore),
+                    count);
             long bytes = BenchSupport.topicBytes(admin, topic);
-            return new Result(count / seconds, bytes / seconds / 1e6, cpu, threads, heap.peak(), heap.peakOld());
+            return new Result(count / seconds, bytes / seconds / 1e6, cpu, threads, database, heap.peak(),
+                    heap.peakOld());
         } finally {
             cluster.rest().deleteConnector(name);
         }
