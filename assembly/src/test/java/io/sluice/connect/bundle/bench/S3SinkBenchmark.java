@@ -37,8 +37,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * End-to-end throughput of the Parquet S3 sink through a real worker (one task, JSON converter with schemas, records
  * of about 300 bytes in 15 fields, snappy), next to two limits measured in the same run: (a) a plain single-threaded
- * Parquet write of the same records, converted beforehand, by the sink's writer to a local file, (b) the same worker,
- * converter and topic drained by {@link DiscardSink}. Then a backfill: 64 partitions x 200 hourly directories, each
+ * parquet-avro write of the same records, converted beforehand, to a local file, (b) the same worker, converter and
+ * topic drained by {@link DiscardSink}. Then a backfill: 64 partitions x 200 hourly directories, each
  * partition cycling through every hour, with a 1 GiB worker heap and the default memory budget, read a partition at
  * a time and with all partitions interleaved (which goes through the spill): records/s, objects per path per
  * rotation, bytes spilled, early commits, peak heap.
@@ -100,9 +100,8 @@ public final class S3SinkBenchmark {
         boolean backfillOnly = "backfill".equals(System.getProperty("bench.only"));
         double plain = backfillOnly ? 0 : plainWrite();
         if (!backfillOnly) {
-            System.out.printf("(a) plain Parquet write of pre-converted rows (the sink's writer), single thread, "
-                    + "snappy, local file: %,.0f records/s%n",
-                    plain);
+            System.out.printf("(a) plain parquet-avro write of pre-converted rows, single thread, snappy, local file: "
+                    + "%,.0f records/s%n", plain);
         }
 
         Path plugins = Bundle.pluginPath();
@@ -394,7 +393,7 @@ public final class S3SinkBenchmark {
         valueBytes.put(topic, bytes);
     }
 
-    /** Limit (a): the same records, converted beforehand, written by the sink's Parquet writer to a local file. */
+    /** Limit (a): the same records, converted beforehand, written by one parquet-avro writer to a local file. */
     private double plainWrite() throws Exception {
         JsonConverter converter = new JsonConverter();
         converter.configure(Map.of("schemas.enable", "true"), false);
@@ -409,7 +408,7 @@ public final class S3SinkBenchmark {
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             Counting out = new Counting(os);
             long start = System.nanoTime();
-            try (ParquetWriter<org.apache.avro.generic.IndexedRecord> writer = ParquetFiles.writer(out, avro,
+            try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro,
                     new ParquetFiles.Settings(CompressionCodecName.SNAPPY, 32 << 20, 1 << 20, true))) {
                 for (GenericRecord r : rows) {
                     writer.write(r);

@@ -73,7 +73,7 @@ class SchemaConversionTest {
         org.apache.avro.Schema avro = AvroSchemas.toAvro(value);
         AvroValues.Converter converter = AvroValues.compile(value, avro);
         Buffer out = new Buffer();
-        try (ParquetWriter<org.apache.avro.generic.IndexedRecord> writer = ParquetFiles.writer(out, avro,
+        try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro,
                 new ParquetFiles.Settings(codec, 64 * 1024, 4096, true))) {
             for (long i = 0; i < 20_000; i++) {
                 writer.write((GenericData.Record) converter.convert(new Struct(value).put("id", i)
@@ -167,7 +167,7 @@ class SchemaConversionTest {
                         .put("where", new Struct(value.field("where").schema()).put("com.shop.Point", point)));
         AvroValues.Converter converter = AvroValues.compile(value, avro);
         Buffer out = new Buffer();
-        try (ParquetWriter<org.apache.avro.generic.IndexedRecord> writer = ParquetFiles.writer(out, avro,
+        try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro,
                 new ParquetFiles.Settings(CompressionCodecName.UNCOMPRESSED, 64 * 1024, 4096, true))) {
             for (Struct row : rows) {
                 writer.write((GenericData.Record) converter.convert(row));

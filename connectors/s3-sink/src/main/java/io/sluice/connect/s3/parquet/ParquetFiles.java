@@ -2,12 +2,12 @@ package io.sluice.connect.s3.parquet;
 
 import java.io.IOException;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.IndexedRecord;
-import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
@@ -43,15 +43,15 @@ public final class ParquetFiles {
         };
     }
 
-    /** A writer of Avro records of {@code schema}, in parquet-avro's layout ({@link RecordWriteSupport}). */
-    public static ParquetWriter<IndexedRecord> writer(PositionOutputStream out, Schema schema, Settings settings)
+    public static ParquetWriter<GenericRecord> writer(PositionOutputStream out, Schema schema, Settings settings)
             throws IOException {
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
         // Standard three-level lists, which DuckDB, Spark and Athena read as plain arrays.
         conf.set("parquet.avro.write-old-list-structure", "false");
-        RecordWriteSupport support = new RecordWriteSupport(schema, RecordWriteSupport.parquetSchema(schema, conf));
-        return new Builder(new Stream(out), support)
+        return AvroParquetWriter.<GenericRecord>builder(new Stream(out))
                 .withConf(conf)
+                .withSchema(schema)
+                .withDataModel(GenericData.get())
                 .withCodecFactory(Codecs.INSTANCE)
                 .withCompressionCodec(settings.codec())
                 .withRowGroupSize(settings.rowGroupSize())
@@ -64,30 +64,6 @@ public final class ParquetFiles {
     /** The file-name extension of a codec, as Confluent names files: {@code .snappy.parquet}, {@code .parquet}. */
     public static String extension(CompressionCodecName codec) {
         return codec.getExtension() + ".parquet";
-    }
-
-    private static final class Builder extends ParquetWriter.Builder<IndexedRecord, Builder> {
-        private final RecordWriteSupport support;
-
-        Builder(OutputFile file, RecordWriteSupport support) {
-            super(file);
-            this.support = support;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<IndexedRecord> getWriteSupport(ParquetConfiguration conf) {
-            return support;
-        }
-
-        @Override
-        protected WriteSupport<IndexedRecord> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-            return support;
-        }
     }
 
     private record Stream(PositionOutputStream out) implements OutputFile {

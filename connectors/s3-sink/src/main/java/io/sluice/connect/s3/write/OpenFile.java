@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -46,7 +45,7 @@ final class OpenFile {
     private final int partSize;
     private final long overhead;
     private PartStream out;
-    private ParquetWriter<IndexedRecord> writer;
+    private ParquetWriter<GenericRecord> writer;
     private boolean closed;
     /** Rows of a buffered file not yet written as Parquet: in memory, then in {@link #spilled}. Null if streaming. */
     private RowCodec.Bytes rows;
