@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.connect.testkit.ConnectCluster;
 import io.sluice.connect.testkit.ConnectClusterExtension;
-import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.S3ServerExtension;
 import io.sluice.connect.testkit.TcpProxy;
 import io.sluice.connect.testkit.Wait;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The S3 sink under lasting faults on a real worker whose offset flush is rare (10 minutes, as some operators set
@@ -35,26 +32,14 @@ class S3FaultsBundleIT {
             .workerProperty("plugin.discovery", "service_load")
             .workerProperty("offset.flush.interval.ms", "600000"));
 
-    private static S3Server s3;
-    private static S3Client client;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = new S3Server();
-        client = s3.client();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        client.close();
-        s3.close();
-    }
+    @RegisterExtension
+    static final S3ServerExtension STORE = new S3ServerExtension();
 
     /** A topic and a bucket named {@code name}, and a sink between them committing a file every second. */
     private static Map<String, String> sink(String name) {
         CLUSTER.cluster().createTopic(name, 1);
-        s3.createBucket(name);
-        Map<String, String> config = new HashMap<>(s3.sinkProps(name));
+        STORE.server().createBucket(name);
+        Map<String, String> config = new HashMap<>(STORE.server().sinkProps(name));
         config.put("connector.class", "io.sluice.connect.s3.S3ParquetSinkConnector");
         config.put("topics", name);
         config.put("rotate.schedule.interval.ms", "1000");
@@ -76,7 +61,7 @@ class S3FaultsBundleIT {
     }
 
     private static List<String> keys(String bucket) {
-        return client.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(o -> o.key())
+        return STORE.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(o -> o.key())
                 .filter(k -> k.endsWith(".parquet")).toList();
     }
 
@@ -101,7 +86,7 @@ class S3FaultsBundleIT {
     @Test
     void accessDeniedFailsTheTaskWithTheCauseInsteadOfRetryingForever() throws Exception {
         ConnectCluster cluster = CLUSTER.cluster();
-        int port = Integer.parseInt(s3.url().substring(s3.url().lastIndexOf(':') + 1));
+        int port = Integer.parseInt(STORE.server().url().substring(STORE.server().url().lastIndexOf(':') + 1));
         try (TcpProxy proxy = new TcpProxy(port)) {
             Map<String, String> config = sink("denied");
             config.put("store.url", "http://127.0.0.1:" + proxy.port());
@@ -134,10 +119,10 @@ class S3FaultsBundleIT {
         try (var connector = cluster.rest().run("gone-sink", config, 1, TIMEOUT)) {
             cluster.produce("gone", rows(0, 10));
             Wait.until("the first file committed", Duration.ofSeconds(60), () -> !keys("gone").isEmpty());
-            for (var o : client.listObjectsV2Paginator(b -> b.bucket("gone")).contents()) {
-                client.deleteObject(b -> b.bucket("gone").key(o.key()));
+            for (var o : STORE.client().listObjectsV2Paginator(b -> b.bucket("gone")).contents()) {
+                STORE.client().deleteObject(b -> b.bucket("gone").key(o.key()));
             }
-            client.deleteBucket(b -> b.bucket("gone"));
+            STORE.client().deleteBucket(b -> b.bucket("gone"));
             long deleted = System.nanoTime();
             cluster.produce("gone", rows(10, 20));
             JsonNode[] status = new JsonNode[1];

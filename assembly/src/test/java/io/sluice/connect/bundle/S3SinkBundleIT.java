@@ -8,6 +8,7 @@ import io.sluice.connect.testkit.ConnectClusterExtension;
 import io.sluice.connect.testkit.ConnectWorker;
 import io.sluice.connect.testkit.DuckDb;
 import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.S3ServerExtension;
 import io.sluice.connect.testkit.TcpProxy;
 import io.sluice.connect.testkit.Wait;
 import java.io.IOException;
@@ -21,8 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -52,17 +51,8 @@ class S3SinkBundleIT {
             .workerProperty("plugin.discovery", "service_load")
             .workerProperty("offset.flush.interval.ms", "1000").jmx());
 
-    private static S3Server s3;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = new S3Server();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
+    @RegisterExtension
+    static final S3ServerExtension STORE = new S3ServerExtension();
 
     /** Order {@code id}: three hours interleave, so several files per partition are open when the worker dies. */
     private static Map.Entry<String, String> order(long id) {
@@ -81,7 +71,7 @@ class S3SinkBundleIT {
     }
 
     private static Map<String, String> sink(String bucket, String topic) {
-        Map<String, String> config = new HashMap<>(s3.sinkProps(bucket));
+        Map<String, String> config = new HashMap<>(STORE.server().sinkProps(bucket));
         config.put("connector.class", "io.sluice.connect.s3.S3ParquetSinkConnector");
         config.put("topics", topic);
         config.put("tasks.max", "2");
@@ -100,7 +90,7 @@ class S3SinkBundleIT {
 
     /** An empty bucket and a topic of {@code partitions} partitions for one test. */
     private static void prepare(ConnectCluster cluster, String bucket, String topic, int partitions) {
-        s3.createBucket(bucket);
+        STORE.server().createBucket(bucket);
         cluster.createTopic(topic, partitions);
     }
 
@@ -108,7 +98,7 @@ class S3SinkBundleIT {
     private static String table(String bucket, String topic) {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "sluice-s3-" + bucket);
         deleteTree(dir);
-        s3.download(bucket, "topics/" + topic + "/", dir);
+        STORE.server().download(bucket, "topics/" + topic + "/", dir);
         if (!Files.isDirectory(dir.resolve("topics/" + topic))) {
             return null;
         }
@@ -312,7 +302,7 @@ class S3SinkBundleIT {
         String bucket = "orders-outage";
         String topic = "orders-outage";
         prepare(cluster, bucket, topic, 4);
-        int port = Integer.parseInt(s3.url().substring(s3.url().lastIndexOf(':') + 1));
+        int port = Integer.parseInt(STORE.server().url().substring(STORE.server().url().lastIndexOf(':') + 1));
         try (TcpProxy proxy = new TcpProxy(port)) {
             Map<String, String> config = sink(bucket, topic);
             config.put("store.url", "http://127.0.0.1:" + proxy.port());
@@ -360,7 +350,7 @@ class S3SinkBundleIT {
     void validateNamesTheKeyAndTheFixAndNeverTheSecret() throws Exception {
         ConnectCluster cluster = CLUSTER.cluster();
         String connector = "io.sluice.connect.s3.S3ParquetSinkConnector";
-        s3.createBucket("validated");
+        STORE.server().createBucket("validated");
         Map<String, String> good = validating("validated");
         assertThat(errors(cluster.rest().validate(connector, good))).isEmpty();
 

@@ -3,7 +3,7 @@ package io.sluice.connect.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.S3ServerExtension;
 import io.sluice.connect.testkit.Wait;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -23,10 +23,8 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sink task against a real S3 API server: a task that dies without closing, and a zombie that keeps writing
@@ -34,32 +32,20 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class ExactlyOnceIT {
 
-    private static S3Server s3;
-    private static S3Client client;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = new S3Server();
-        client = s3.client();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        client.close();
-        s3.close();
-    }
+    @RegisterExtension
+    static final S3ServerExtension STORE = new S3ServerExtension();
 
     private static Map<String, String> props(String bucket, int flushSize) {
-        s3.createBucket(bucket);
-        return Orders.hourlyProps(s3.sinkProps(bucket), flushSize);
+        STORE.server().createBucket(bucket);
+        return Orders.hourlyProps(STORE.server().sinkProps(bucket), flushSize);
     }
 
     private static void assertExactlyOnce(String bucket, Map<Integer, Long> ends) {
-        new Bucket(client, bucket).assertExactlyOnce(ends);
+        new Bucket(STORE.client(), bucket).assertExactlyOnce(ends);
     }
 
     private static Map<Integer, Map<Long, Integer>> offsetsInBucket(String bucket) {
-        return new Bucket(client, bucket).offsets();
+        return new Bucket(STORE.client(), bucket).offsets();
     }
 
     @Test
@@ -148,16 +134,16 @@ class ExactlyOnceIT {
         // The state a task leaves when it dies between listing a file in the index and completing its upload.
         String indexKey = "topics/orders/_sluice/0.json";
         String key = "topics/orders/partition=0/orders+0+0000000100.snappy.parquet";
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)
+        String uploadId = STORE.client().createMultipartUpload(b -> b.bucket(bucket).key(key)
                 .metadata(Map.of("sluice-attempt", "dead-task"))).uploadId();
-        client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+        STORE.client().uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
                 software.amazon.awssdk.core.sync.RequestBody.fromString("half a file"));
         com.fasterxml.jackson.databind.node.ObjectNode index = (com.fasterxml.jackson.databind.node.ObjectNode)
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                        client.getObjectAsBytes(b -> b.bucket(bucket).key(indexKey)).asByteArray());
+                        STORE.client().getObjectAsBytes(b -> b.bucket(bucket).key(indexKey)).asByteArray());
         index.withArray("files").addObject().put("key", key).put("path", "partition=0").put("start", 100)
                 .put("end", 129).put("upload", uploadId).put("attempt", "dead-task");
-        client.putObject(b -> b.bucket(bucket).key(indexKey),
+        STORE.client().putObject(b -> b.bucket(bucket).key(indexKey),
                 software.amazon.awssdk.core.sync.RequestBody.fromString(index.toString()));
 
         props.put("rotate.schedule.interval.ms", "1");
@@ -172,7 +158,7 @@ class ExactlyOnceIT {
         });
         next.stop();
         // The dead task's upload can no longer be completed: a late zombie cannot make it visible.
-        assertThatThrownBy(() -> client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+        assertThatThrownBy(() -> STORE.client().completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                 .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag("x")))))
                 .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class);
         assertExactlyOnce(bucket, Map.of(0, 150L));
@@ -190,7 +176,7 @@ class ExactlyOnceIT {
         task.preCommit(Map.of()); // as the worker does before stopping a task; waits for the put
         task.stop();
 
-        Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, bucket, "topics/orders/");
+        Map<String, List<GenericRecord>> objects = ParquetObjects.read(STORE.client(), bucket, "topics/orders/");
         assertThat(objects.keySet()).allMatch(k -> k.matches("topics/orders/year=\\d{4}/month=\\d\\d/day=\\d\\d/"
                 + "hour=\\d\\d/orders\\+0\\+\\d{10}\\.zstd\\.parquet"));
         Map<Long, GenericRecord> byOffset = new HashMap<>();

@@ -3,7 +3,7 @@ package io.sluice.connect.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.S3ServerExtension;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,10 +17,8 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the sink does with each kind of record, against S3Proxy: schemaless JSON, tombstones, bad records, and two
@@ -29,24 +27,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 class RecordHandlingIT {
 
     private static final TopicPartition TP = new TopicPartition("orders", 0);
-    private static S3Server s3;
-    private static S3Client client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        s3 = new S3Server();
-        client = s3.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        s3.close();
-    }
+    @RegisterExtension
+    static final S3ServerExtension STORE = new S3ServerExtension();
 
     private static Map<String, String> props(String bucket) {
-        s3.createBucket(bucket);
-        Map<String, String> props = new HashMap<>(s3.sinkProps(bucket));
+        STORE.server().createBucket(bucket);
+        Map<String, String> props = new HashMap<>(STORE.server().sinkProps(bucket));
         props.put("flush.size", "1000");
         props.put("kafka.metadata.fields", "partition,offset,key");
         return props;
@@ -91,7 +77,7 @@ class RecordHandlingIT {
         records.add(schemaless(4, json("id", 5L, "name", "e")));                       // fits the merged schema
         write(props(bucket), records);
 
-        Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, bucket, "topics/orders/");
+        Map<String, List<GenericRecord>> objects = ParquetObjects.read(STORE.client(), bucket, "topics/orders/");
         assertThat(objects).hasSize(2);
         List<GenericRecord> rows = new ArrayList<>();
         objects.values().forEach(rows::addAll);
@@ -128,7 +114,7 @@ class RecordHandlingIT {
         write(props(bucket), records);
 
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sluice-shapes");
-        s3.download(bucket, "topics/orders/", dir);
+        STORE.server().download(bucket, "topics/orders/", dir);
         var rows = io.sluice.connect.testkit.DuckDb.query("SELECT id, color, maybe_color, ref.member0 AS ref_text, "
                 + "ref.member1 AS ref_number, \"where\".member0 AS where_id, \"where\".member1.x AS where_x, qty, "
                 + "ship_to.geo.y AS geo_y, counts[1].\"key\" AS count_key FROM read_parquet("
@@ -196,7 +182,7 @@ class RecordHandlingIT {
         RecordingContext context = write(props, records);
         assertThat(context.errant).extracting(SinkRecord::kafkaOffset).containsExactly(1L, 2L);
         assertThat(rowsOf("bad-records")).extracting(r -> r.get("_kafka_offset")).containsExactlyInAnyOrder(0L, 3L);
-        assertThat(ParquetObjects.read(client, "bad-records", "topics/orders/").keySet())
+        assertThat(ParquetObjects.read(STORE.client(), "bad-records", "topics/orders/").keySet())
                 .anyMatch(k -> k.startsWith("topics/orders/region=eu/"))
                 .anyMatch(k -> k.startsWith("topics/orders/region=us/"));
     }
@@ -219,11 +205,11 @@ class RecordHandlingIT {
         }
         RecordingContext context = write(props, records);
         assertThat(context.errant).isEmpty();
-        var objects = ParquetObjects.read(client, "renamed", "").keySet();
+        var objects = ParquetObjects.read(STORE.client(), "renamed", "").keySet();
         assertThat(objects).isNotEmpty().allMatch(k -> k.startsWith("topics/orders/region="))
                 .anyMatch(k -> k.startsWith("topics/orders/region=a%3Db%2F..%2Fc/orders+0+"))
                 .anyMatch(k -> k.startsWith("topics/orders/region=x%0Ay/orders+0+"));
-        assertThat(client.listObjectsV2(b -> b.bucket("renamed")).contents()).extracting(o -> o.key())
+        assertThat(STORE.client().listObjectsV2(b -> b.bucket("renamed")).contents()).extracting(o -> o.key())
                 .contains("topics/orders/_sluice/0.json").noneMatch(k -> k.contains("evil"));
         assertThat(rowsOf("renamed")).extracting(r -> r.get("_kafka_offset")).containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
     }
@@ -259,7 +245,7 @@ class RecordHandlingIT {
         Map<String, String> backward = props("evolution-backward");
         backward.put("schema.compatibility", "backward");
         write(backward, records);
-        Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, "evolution-backward", "topics/orders/");
+        Map<String, List<GenericRecord>> objects = ParquetObjects.read(STORE.client(), "evolution-backward", "topics/orders/");
         assertThat(objects).as("one file: v1 records are projected to v2").hasSize(1);
         List<GenericRecord> rows = objects.values().iterator().next();
         assertThat(rows).hasSize(40);
@@ -267,7 +253,7 @@ class RecordHandlingIT {
 
         Map<String, String> none = props("evolution-none");
         write(none, records);
-        assertThat(ParquetObjects.read(client, "evolution-none", "topics/orders/")).as("a file per change").hasSize(40);
+        assertThat(ParquetObjects.read(STORE.client(), "evolution-none", "topics/orders/")).as("a file per change").hasSize(40);
     }
 
     @Test
@@ -285,7 +271,7 @@ class RecordHandlingIT {
         interval.put("timestamp.extractor", "Record");
         interval.put("rotate.interval.ms", "3600000");
         write(interval, records);
-        assertThat(ParquetObjects.read(client, "rotate-interval", "topics/orders/").keySet())
+        assertThat(ParquetObjects.read(STORE.client(), "rotate-interval", "topics/orders/").keySet())
                 .extracting(k -> k.substring(k.lastIndexOf('+') + 1, k.indexOf('.', k.lastIndexOf('+'))))
                 .containsExactlyInAnyOrder("0000000000", "0000000120", "0000000240");
 
@@ -293,14 +279,14 @@ class RecordHandlingIT {
         size.put("rotate.size.bytes", "20000");
         size.put("parquet.dictionary.encoding", "false");
         write(size, records);
-        Map<String, List<GenericRecord>> objects = ParquetObjects.read(client, "rotate-size", "topics/orders/");
+        Map<String, List<GenericRecord>> objects = ParquetObjects.read(STORE.client(), "rotate-size", "topics/orders/");
         assertThat(objects).hasSizeGreaterThan(2);
         assertThat(objects.values().stream().mapToInt(List::size).sum()).isEqualTo(300);
     }
 
     private static List<GenericRecord> rowsOf(String bucket) {
         List<GenericRecord> rows = new ArrayList<>();
-        ParquetObjects.read(client, bucket, "topics/orders/").values().forEach(rows::addAll);
+        ParquetObjects.read(STORE.client(), bucket, "topics/orders/").values().forEach(rows::addAll);
         rows.sort(java.util.Comparator.comparingLong(r -> (Long) r.get("_kafka_offset")));
         return rows;
     }

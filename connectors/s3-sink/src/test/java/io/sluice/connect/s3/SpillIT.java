@@ -3,7 +3,7 @@ package io.sluice.connect.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.connect.testkit.S3Server;
+import io.sluice.connect.testkit.S3ServerExtension;
 import io.sluice.connect.testkit.Wait;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,12 +18,10 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -36,28 +34,16 @@ class SpillIT {
     private static final Set<TopicPartition> TWO = Set.of(new TopicPartition("orders", 0),
             new TopicPartition("orders", 1));
 
-    private static S3Server s3;
-    private static S3Client client;
+    @RegisterExtension
+    static final S3ServerExtension STORE = new S3ServerExtension();
 
     @TempDir
     Path spillRoot;
 
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = new S3Server();
-        client = s3.client();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        client.close();
-        s3.close();
-    }
-
     /** One-mebibyte budget: no file can stream (a writer alone holds a quarter of it), so every file is buffered. */
     private Map<String, String> tight(String bucket, int flushSize) {
-        s3.createBucket(bucket);
-        Map<String, String> props = Orders.hourlyProps(s3.sinkProps(bucket), flushSize);
+        STORE.server().createBucket(bucket);
+        Map<String, String> props = Orders.hourlyProps(STORE.server().sinkProps(bucket), flushSize);
         props.put("memory.buffer.max.bytes", Integer.toString(1 << 20));
         props.put("spill.dir", spillRoot.toString());
         return props;
@@ -91,9 +77,9 @@ class SpillIT {
 
     private static Map<String, byte[]> objects(String bucket) {
         Map<String, byte[]> out = new TreeMap<>();
-        for (S3Object o : client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix("topics/orders/")).contents()) {
+        for (S3Object o : STORE.client().listObjectsV2Paginator(r -> r.bucket(bucket).prefix("topics/orders/")).contents()) {
             if (o.key().endsWith(".parquet")) {
-                out.put(o.key(), client.getObject(r -> r.bucket(bucket).key(o.key()), ResponseTransformer.toBytes())
+                out.put(o.key(), STORE.client().getObject(r -> r.bucket(bucket).key(o.key()), ResponseTransformer.toBytes())
                         .asByteArray());
             }
         }
@@ -117,14 +103,14 @@ class SpillIT {
             run.task().stop();
         }
         assertThat(objects("backfill")).hasSize(2 * 200);
-        new Bucket(client, "backfill").assertExactlyOnce(Map.of(0, 20_000L, 1, 20_000L));
+        new Bucket(STORE.client(), "backfill").assertExactlyOnce(Map.of(0, 20_000L, 1, 20_000L));
         assertThat(spillFiles()).as("the area is gone with its task").isEmpty();
     }
 
     @Test
     void aFileBuiltFromSpilledRowsIsByteForByteTheStreamedFile() {
-        s3.createBucket("streamed");
-        Map<String, String> roomy = Orders.hourlyProps(s3.sinkProps("streamed"), 500);
+        STORE.server().createBucket("streamed");
+        Map<String, String> roomy = Orders.hourlyProps(STORE.server().sinkProps("streamed"), 500);
         Run streamed = backfill(roomy, 20, 500);
         streamed.task().stop();
         Run spilled = backfill(tight("spilled", 500), 20, 500);
@@ -151,7 +137,7 @@ class SpillIT {
             run.task().stop();
         }
         assertThat(objects("full")).hasSizeGreaterThan(2 * 200);
-        new Bucket(client, "full").assertExactlyOnce(Map.of(0, 20_000L, 1, 20_000L));
+        new Bucket(STORE.client(), "full").assertExactlyOnce(Map.of(0, 20_000L, 1, 20_000L));
     }
 
     @Test

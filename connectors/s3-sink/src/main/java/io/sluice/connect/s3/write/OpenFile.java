@@ -111,8 +111,9 @@ final class OpenFile {
             try {
                 writer.write(row);
             } catch (IOException | RuntimeException e) {
-                throw new ConnectException("Writing offset " + offset + " into " + key + " failed midway, which "
-                        + "leaves the file unfinishable; the task fails and its successor rewrites the file from the "
+                // Not the key in the message: with field partitioning it holds record data.
+                throw new ConnectException("The Parquet writer failed midway through offset " + offset + ", which "
+                        + "leaves its file unfinishable; the task fails and its successor rewrites the file from the "
                         + "committed offset", e);
             }
         }
