@@ -77,71 +77,53 @@ public final class JdbcSourceBenchmark {
             measure(cluster, "warmup-jdbc", jdbc(table, "bench-warmup-", 1), "bench-warmup-" + table, rows, null);
 
             // Rounds alternate the limit and the connector, so drift on the shared machine hits both alike.
-            List<Double> b = new ArrayList<>();
-            List<Double> one = new ArrayList<>();
-            List<Double> oneMbps = new ArrayList<>();
-            List<Double> b2 = new ArrayList<>();
-            List<Double> two = new ArrayList<>();
-            List<Double> bCpu = new ArrayList<>();
-            List<Double> oneCpu = new ArrayList<>();
-            List<Double> b2Cpu = new ArrayList<>();
-            List<Double> twoCpu = new ArrayList<>();
-            List<Double> oneThreads = new ArrayList<>();
-            List<Double> twoThreads = new ArrayList<>();
-            List<Double> oneDatabase = new ArrayList<>();
-            List<Double> twoDatabase = new ArrayList<>();
+            List<Result> b = new ArrayList<>();
+            List<Result> one = new ArrayList<>();
+            List<Result> b2 = new ArrayList<>();
+            List<Result> two = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
-                Result rb = measure(cluster, "prebuilt-" + r, ceiling("bench-ceiling-" + r, rows, 1),
-                        "bench-ceiling-" + r, rows, null);
-                Result r1 = measure(cluster, "jdbc-1-" + r, jdbc(table, "bench-jdbc1-" + r + "-", 1),
-                        "bench-jdbc1-" + r + "-" + table, rows, null);
-                Result rb2 = measure(cluster, "prebuilt-2-" + r, ceiling("bench-ceiling2-" + r, rows, 2),
-                        "bench-ceiling2-" + r, rows, null);
-                Result r2 = measure(cluster, "jdbc-2-" + r, jdbc(table, "bench-jdbc2-" + r + "-", 2),
-                        "bench-jdbc2-" + r + "-" + table, rows, null);
+                b.add(measure(cluster, "prebuilt-" + r, ceiling("bench-ceiling-" + r, rows, 1),
+                        "bench-ceiling-" + r, rows, null));
+                one.add(measure(cluster, "jdbc-1-" + r, jdbc(table, "bench-jdbc1-" + r + "-", 1),
+                        "bench-jdbc1-" + r + "-" + table, rows, null));
+                b2.add(measure(cluster, "prebuilt-2-" + r, ceiling("bench-ceiling2-" + r, rows, 2),
+                        "bench-ceiling2-" + r, rows, null));
+                two.add(measure(cluster, "jdbc-2-" + r, jdbc(table, "bench-jdbc2-" + r + "-", 2),
+                        "bench-jdbc2-" + r + "-" + table, rows, null));
                 System.out.printf("round %d: (b) %,.0f records/s, 1 task %,.0f rows/s (%.0f%% of (b)); (b2) %,.0f "
-                        + "records/s, 2 tasks %,.0f rows/s (%.0f%% of (b2))%n", r, rb.rate, r1.rate,
-                        100 * r1.rate / rb.rate, rb2.rate, r2.rate, 100 * r2.rate / rb2.rate);
-                bCpu.add(rb.cpu);
-                oneCpu.add(r1.cpu);
-                b2Cpu.add(rb2.cpu);
-                twoCpu.add(r2.cpu);
-                oneThreads.add(r1.sluiceThreads);
-                twoThreads.add(r2.sluiceThreads);
-                oneDatabase.add(r1.database);
-                twoDatabase.add(r2.database);
-                b.add(rb.rate);
-                one.add(r1.rate);
-                oneMbps.add(r1.mbps);
-                b2.add(rb2.rate);
-                two.add(r2.rate);
+                        + "records/s, 2 tasks %,.0f rows/s (%.0f%% of (b2))%n", r, b.get(r - 1).rate,
+                        one.get(r - 1).rate, 100 * one.get(r - 1).rate / b.get(r - 1).rate, b2.get(r - 1).rate,
+                        two.get(r - 1).rate, 100 * two.get(r - 1).rate / b2.get(r - 1).rate);
             }
-            System.out.printf("(b) pipeline ceiling (pre-built records), 1 task: %s records/s%n", spread(b));
+            double bRate = median(b, Result::rate);
+            double oneRate = median(one, Result::rate);
+            double b2Rate = median(b2, Result::rate);
+            double twoRate = median(two, Result::rate);
+            System.out.printf("(b) pipeline ceiling (pre-built records), 1 task: %s records/s%n", rates(b));
             System.out.printf("Sluice JDBC source, 1 task: %s rows/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a) "
-                            + "(medians)%n", spread(one), median(oneMbps), 100 * median(one) / median(b),
-                    100 * median(one) / median(plain));
-            System.out.printf("(b2) pipeline ceiling with 2 tasks: %s records/s (%.2fx of 1 task)%n", spread(b2),
-                    median(b2) / median(b));
+                    + "(medians)%n", rates(one), median(one, Result::mbps), 100 * oneRate / bRate,
+                    100 * oneRate / median(plain));
+            System.out.printf("(b2) pipeline ceiling with 2 tasks: %s records/s (%.2fx of 1 task)%n", rates(b2),
+                    b2Rate / bRate);
             System.out.printf("Sluice JDBC source, 2 tasks, table.chunks=2: %s rows/s (%.2fx of 1 task, %.0f%% of "
-                    + "(b2))%n", spread(two), median(two) / median(one), 100 * median(two) / median(b2));
+                    + "(b2))%n", rates(two), twoRate / oneRate, 100 * twoRate / b2Rate);
             System.out.printf("Worker CPU-s per million records (medians): (b) %.1f, 1 task %.1f, (b2) %.1f, 2 tasks "
-                    + "%.1f%n", median(bCpu), median(oneCpu), median(b2Cpu), median(twoCpu));
-            List<Double> ownOne = new ArrayList<>();
-            List<Double> ownTwo = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                ownOne.add(oneCpu.get(r) - bCpu.get(r));
-                ownTwo.add(twoCpu.get(r) - b2Cpu.get(r));
-            }
+                    + "%.1f%n", median(b, Result::cpu), median(one, Result::cpu), median(b2, Result::cpu),
+                    median(two, Result::cpu));
+            List<Double> ownOne = ownCost(one, b);
+            List<Double> ownTwo = ownCost(two, b2);
             System.out.printf("Sluice's own cost (connector minus its ceiling of the same round, same worker and "
                     + "converter; medians): 1 task %.1f, 2 tasks with table.chunks=2 %.1f CPU-s per million rows (%+.0f%% "
                     + "per row); rounds %s and %s%n", median(ownOne), median(ownTwo),
                     100 * (median(ownTwo) / median(ownOne) - 1), rounded(ownOne), rounded(ownTwo));
+            double oneThreads = median(one, Result::sluiceThreads);
+            double twoThreads = median(two, Result::sluiceThreads);
             System.out.printf("On Sluice's own threads (read threads, connection pool; medians): 1 task %.2f, 2 tasks "
-                    + "with table.chunks=2 %.2f CPU-s per million rows (%+.0f%% per row)%n", median(oneThreads),
-                    median(twoThreads), 100 * (median(twoThreads) / median(oneThreads) - 1));
+                    + "with table.chunks=2 %.2f CPU-s per million rows (%+.0f%% per row)%n", oneThreads, twoThreads,
+                    100 * (twoThreads / oneThreads - 1));
             System.out.printf("PostgreSQL's CPU on the same cores (its processes, from /proc; medians): 1 task %.1f, "
                     + "2 tasks %.1f CPU-s per million rows; the pre-built ceilings read no database%n",
-                    median(oneDatabase), median(twoDatabase));
+                    median(one, Result::database), median(two, Result::database));
             ConnectWorker worker = cluster.worker(0);
             Result heap = measure(cluster, "jdbc-heap", jdbc(heapTable, "bench-heap-", 1), "bench-heap-" + heapTable,
                     heapRows, worker);
@@ -188,8 +170,26 @@ public final class JdbcSourceBenchmark {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    /** Per round, the connector's CPU per million records minus its ceiling's. */
+    private static List<Double> ownCost(List<Result> connector, List<Result> ceiling) {
+        List<Double> out = new ArrayList<>();
+        for (int r = 0; r < connector.size(); r++) {
+            out.add(connector.get(r).cpu - ceiling.get(r).cpu);
+        }
+        return out;
+    }
+
+    private static double median(List<Result> runs, java.util.function.ToDoubleFunction<Result> figure) {
+        return median(runs.stream().map(figure::applyAsDouble).toList());
+    }
+
     private static List<String> rounded(List<Double> values) {
         return values.stream().map(d -> String.format("%.1f", d)).toList();
+    }
+
+    /** "median (min to max)" of the runs' records/s. */
+    private static String rates(List<Result> runs) {
+        return spread(runs.stream().map(Result::rate).toList());
     }
 
     /** "median (min to max)". */
