@@ -62,17 +62,22 @@ class ResilienceIT {
                 proxy.down();
                 long down = System.currentTimeMillis();
                 Throwable failed = null;
+                long retryingSince = 0; // as the metric says between the first failure and the last
                 while (failed == null && System.currentTimeMillis() - down < 20_000) {
                     try {
                         h.poll();
                     } catch (ConnectException e) {
                         failed = e;
                     }
-                    if (failed == null && System.currentTimeMillis() - down > 1_500) {
-                        assertThat((long) h.metric("retrying-since-ms", Map.of())).isBetween(down, down + 1_500);
+                    if (failed == null && retryingSince == 0) {
+                        retryingSince = (long) h.metric("retrying-since-ms", Map.of());
                     }
                 }
-                assertThat(System.currentTimeMillis() - down).as("not before the retry timeout").isGreaterThanOrEqualTo(3_000);
+                long failedAfter = System.currentTimeMillis() - down;
+                assertThat(failedAfter).as("not before the retry timeout").isGreaterThanOrEqualTo(3_000);
+                // The first failure comes once a connection attempt times out (connection.timeout.ms=1000), well
+                // before the budget is spent; how long after the outage began depends on the machine's load.
+                assertThat(retryingSince).as("retrying-since-ms while retrying").isBetween(down, down + failedAfter);
                 assertThat(failed).isNotNull().hasMessageContaining("connection.attempts=2")
                         .hasMessageContaining("connection.retry.timeout.ms=3000");
                 assertThat((long) h.metric("last-success-ms", Map.of())).isEqualTo(lastRead);
