@@ -2,6 +2,7 @@ package io.sluice.connect.s3;
 
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.config.PeerKeys;
+import io.sluice.connect.s3.iceberg.IcebergTable;
 import io.sluice.connect.s3.storage.Credentials;
 import io.sluice.connect.s3.storage.S3Storage;
 import io.sluice.connect.s3.write.SinkWriter;
@@ -35,11 +36,11 @@ public class S3ParquetSinkConnector extends SinkConnector {
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
         new S3SinkConfig(props);
-        Map<String, String> refused = S3SinkConfig.CONFLUENT.errors(props);
+        Map<String, String> refused = S3SinkConfig.peerErrors(props);
         if (!refused.isEmpty()) {
             throw new ConnectException(String.join("; ", refused.values()));
         }
-        S3SinkConfig.CONFLUENT.warnings(props).values().forEach(log::warn);
+        S3SinkConfig.peerWarnings(props).values().forEach(log::warn);
     }
 
     @Override
@@ -70,7 +71,7 @@ public class S3ParquetSinkConnector extends SinkConnector {
             return result;
         }
         S3SinkConfig config = new S3SinkConfig(connectorConfigs);
-        Map<String, String> refused = S3SinkConfig.CONFLUENT.errors(connectorConfigs);
+        Map<String, String> refused = S3SinkConfig.peerErrors(connectorConfigs);
         refused.forEach((key, message) -> PeerKeys.addError(result, key, message));
         try {
             config.partitioner();
@@ -87,6 +88,9 @@ public class S3ParquetSinkConnector extends SinkConnector {
         if (!refused.isEmpty()) {
             return result;
         }
+        if (config.iceberg() && !validTable(config, result)) {
+            return result;
+        }
         String spill = SinkWriter.spillProblem(config.spillDir(), config.spillMaxBytes());
         if (spill != null) {
             error(result, S3SinkConfig.SPILL_DIR, spill);
@@ -99,6 +103,31 @@ public class S3ParquetSinkConnector extends SinkConnector {
             error(result, S3SinkConfig.STORE_URL, "Cannot reach the store: " + e.getMessage());
         }
         return result;
+    }
+
+    /** The Iceberg settings: the table named, a partition spec, and the catalog reachable with the table in it. */
+    private static boolean validTable(S3SinkConfig config, Config result) {
+        try {
+            config.icebergPartitionBy();
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            error(result, S3SinkConfig.ICEBERG_PARTITION_BY, e.getMessage());
+            return false;
+        }
+        try (IcebergTable table = config.icebergTable()) {
+            if (!table.exists() && !config.getBoolean(S3SinkConfig.ICEBERG_AUTO_CREATE)) {
+                error(result, S3SinkConfig.ICEBERG_TABLES, "Iceberg table " + table.name() + " does not exist: "
+                        + "create it, or set iceberg.tables.auto-create-enabled=true");
+                return false;
+            }
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            error(result, S3SinkConfig.ICEBERG_TABLES, e.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            error(result, S3SinkConfig.ICEBERG_CATALOG, "Cannot use the Iceberg catalog configured by "
+                    + "iceberg.catalog.*: " + e);
+            return false;
+        }
+        return true;
     }
 
     private static void error(Config result, String key, String message) {

@@ -79,6 +79,15 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String RETRY_TIMEOUT_MS = "s3.retry.timeout.ms";
     public static final String ENHANCED_AVRO = "enhanced.avro.schema.support";
     public static final String REPORT_NULLS = "report.null.values.to.dlq";
+
+    public static final String TABLE_FORMAT = "table.format";
+    /** The catalog's name; its properties are the keys under {@value #ICEBERG_CATALOG_PREFIX}, as in Iceberg's sink. */
+    public static final String ICEBERG_CATALOG = "iceberg.catalog";
+    public static final String ICEBERG_CATALOG_PREFIX = "iceberg.catalog.";
+    public static final String ICEBERG_TABLES = "iceberg.tables";
+    public static final String ICEBERG_AUTO_CREATE = "iceberg.tables.auto-create-enabled";
+    public static final String ICEBERG_EVOLVE = "iceberg.tables.evolve-schema-enabled";
+    public static final String ICEBERG_PARTITION_BY = "iceberg.tables.default-partition-by";
     /** Confluent's name for conditional writes; read when ours is not set. */
     static final String CONFLUENT_CONDITIONAL_WRITES = "enable.conditional.writes";
 
@@ -93,6 +102,7 @@ public final class S3SinkConfig extends AbstractConfig {
     static final Choice COMPATIBILITY = Choice.ofEnum(SchemaCompatibility.class);
     static final Choice NULL_BEHAVIOR = Choice.ofEnum(NullValues.class);
     static final Choice EXTRACTORS = Choice.of("wallclock", "record", "recordfield");
+    static final Choice TABLE_FORMATS = Choice.of("hive", "iceberg");
     static final Choice SSE = Choice.of("", "aes256", "aws:kms");
     static final Choice CHECKSUMS = Choice.of("when_required", "when_supported");
     static final List<String> METADATA = List.of("topic", "partition", "offset", "timestamp", "key", "headers");
@@ -158,11 +168,50 @@ public final class S3SinkConfig extends AbstractConfig {
             .withoutEffect("hive.home", "there is no Hive metastore integration")
             .withoutEffect("hive.database", "there is no Hive metastore integration");
 
+    /** Keys of Apache Iceberg's sink that Sluice does not define: accepted with a WARN, or refused at validate. */
+    static final PeerKeys ICEBERG_SINK = PeerKeys.of("Apache Iceberg's sink")
+            .refusedUnless("iceberg.tables.dynamic-enabled", "false"::equalsIgnoreCase, "records are not routed to "
+                    + "tables by a field yet; iceberg.tables names the one table of this connector")
+            .refusedUnless("iceberg.tables.route-field", String::isEmpty, "records are not routed to tables by a "
+                    + "field yet; iceberg.tables names the one table of this connector")
+            .refusedUnless("iceberg.tables.default-id-columns", String::isEmpty, "the sink appends; upserts by "
+                    + "identifier columns (equality deletes) are not supported")
+            .refusedUnless("iceberg.tables.upsert-mode-enabled", "false"::equalsIgnoreCase, "the sink appends; "
+                    + "upserts are not supported")
+            .refusedUnless("iceberg.tables.cdc-field", String::isEmpty, "the sink appends; CDC operations are not "
+                    + "applied")
+            .refusedUnless("iceberg.tables.default-commit-branch", v -> v.isEmpty() || v.equals("main"),
+                    "files are committed to the main branch")
+            .withoutEffect("iceberg.control.topic", "there is no control topic: each task commits its own files")
+            .withoutEffect("iceberg.control.group-id-prefix", "there is no control topic")
+            .withoutEffect("iceberg.control.commit.interval-ms", "commits follow file rotation (flush.size, "
+                    + "rotate.interval.ms, rotate.schedule.interval.ms)")
+            .withoutEffect("iceberg.control.commit.timeout-ms", "no commit waits for other tasks")
+            .withoutEffect("iceberg.control.commit.threads", "each task commits on its own writing thread")
+            .withoutEffect("iceberg.tables.schema-force-optional", "columns keep the optionality of the record "
+                    + "schema; added columns are optional")
+            .withoutEffect("iceberg.tables.schema-case-insensitive", "fields match columns by exact name")
+            .withoutEffect("iceberg.hadoop-conf-dir", "no Hadoop configuration is loaded");
+
+    /** What the peers' keys in {@code props} refuse, by key: Confluent's S3 sink's, then Iceberg's sink's. */
+    static Map<String, String> peerErrors(Map<String, ?> props) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(CONFLUENT.errors(props));
+        out.putAll(ICEBERG_SINK.errors(props));
+        return out;
+    }
+
+    static Map<String, String> peerWarnings(Map<String, ?> props) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(CONFLUENT.warnings(props));
+        out.putAll(ICEBERG_SINK.warnings(props));
+        return out;
+    }
+
     private static final String S3 = "S3";
     private static final String STORAGE = "Storage";
     private static final String FORMAT = "Parquet";
     private static final String PARTITIONER = "Partitioner";
     private static final String ROTATION = "Rotation and memory";
+    private static final String ICEBERG = "Iceberg table";
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -344,6 +393,38 @@ public final class S3SinkConfig extends AbstractConfig {
                         + "state: a task that dies loses them and re-reads its records from the committed offsets. "
                         + "Past this, or when the disk fills, open files are committed early. 0: no spill.",
                         ROTATION, ++order, Width.SHORT, "Spill limit");
+        order = 0;
+        def.define(TABLE_FORMAT, Type.STRING, "hive", TABLE_FORMATS, Importance.HIGH, "Ours. hive: Parquet objects "
+                        + "under topics.dir in Hive-style directories, committed through a per-partition offset "
+                        + "index (the default, as Confluent's sink lays them out). iceberg: the same Parquet files "
+                        + "committed into the Apache Iceberg table iceberg.tables through the catalog "
+                        + "iceberg.catalog.*, exactly once, without a coordinator.", ICEBERG, ++order, Width.SHORT,
+                        "Table format", TABLE_FORMATS)
+                .define(ICEBERG_CATALOG, Type.STRING, "iceberg", Importance.LOW, "As in Iceberg's sink: the "
+                        + "catalog's name. Its properties are the keys that start with iceberg.catalog., without the "
+                        + "prefix: iceberg.catalog.type (rest, jdbc or glue) or iceberg.catalog.catalog-impl, "
+                        + "iceberg.catalog.uri, iceberg.catalog.warehouse, iceberg.catalog.s3.*, ... S3FileIO is "
+                        + "the default io-impl; s3.endpoint, s3.path-style-access, the access keys and "
+                        + "client.region default to store.url, s3.path.style.access.enabled, aws.access.key.id, "
+                        + "aws.secret.access.key and s3.region.", ICEBERG, ++order, Width.MEDIUM, "Catalog name")
+                .define(ICEBERG_TABLES, Type.STRING, "", Importance.HIGH, "As in Iceberg's sink: the table every "
+                        + "record goes to, namespace.table (one table per connector for now). Its data files go "
+                        + "where the table's location provider puts them, which must be in s3.bucket.name.", ICEBERG,
+                        ++order, Width.MEDIUM, "Table")
+                .define(ICEBERG_AUTO_CREATE, Type.BOOLEAN, false, Importance.MEDIUM, "As in Iceberg's sink: create "
+                        + "the table (and its namespace) from the first record's schema when it does not exist.",
+                        ICEBERG, ++order, Width.SHORT, "Create the table")
+                .define(ICEBERG_EVOLVE, Type.BOOLEAN, false, Importance.MEDIUM, "As in Iceberg's sink: add the "
+                        + "columns of new fields (optional) and widen int to long or float to double. Off, a record "
+                        + "the table's columns cannot hold is a bad record (errors.tolerance decides).", ICEBERG,
+                        ++order, Width.SHORT, "Evolve the schema")
+                .define(ICEBERG_PARTITION_BY, Type.STRING, "", Importance.MEDIUM, "As in Iceberg's sink: the "
+                        + "partition spec of a table created here, terms such as hour(ts), day(ts), month(ts), "
+                        + "year(ts), bucket(id, 16), truncate(name, 4) or a column name, over top-level fields "
+                        + "(_kafka_timestamp with kafka.metadata.fields=timestamp partitions by record time). Empty: "
+                        + "derived from partitioner.class (hourly/daily on timestamp.field or the record time, "
+                        + "field partitions as identity). Records are filed by the table's own spec.", ICEBERG,
+                        ++order, Width.LONG, "Partition by");
         return def;
     }
 
@@ -504,6 +585,69 @@ public final class S3SinkConfig extends AbstractConfig {
 
     public long spillMaxBytes() {
         return getLong(SPILL_MAX_BYTES);
+    }
+
+    public boolean iceberg() {
+        return Choice.normalize(getString(TABLE_FORMAT)).equals("iceberg");
+    }
+
+    /** The Iceberg table of table.format=iceberg, its catalog built from iceberg.catalog.* and the S3 settings. */
+    public io.sluice.connect.s3.iceberg.IcebergTable icebergTable() {
+        if (getString(ICEBERG_TABLES).isBlank()) {
+            throw new ConfigException(ICEBERG_TABLES, "", "table.format=iceberg needs the table to write: "
+                    + "namespace.table");
+        }
+        Map<String, String> catalog = new java.util.HashMap<>();
+        originalsWithPrefix(ICEBERG_CATALOG_PREFIX).forEach((k, v) -> catalog.put(k, String.valueOf(v)));
+        catalog.putIfAbsent("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+        catalog.putIfAbsent("client.region", region());
+        if (!getString(STORE_URL).isBlank()) {
+            catalog.putIfAbsent("s3.endpoint", getString(STORE_URL));
+        }
+        catalog.putIfAbsent("s3.path-style-access", String.valueOf(getBoolean(PATH_STYLE)));
+        if (!getString(ACCESS_KEY_ID).isBlank()) {
+            catalog.putIfAbsent("s3.access-key-id", getString(ACCESS_KEY_ID));
+            catalog.putIfAbsent("s3.secret-access-key", getPassword(SECRET_ACCESS_KEY).value());
+        }
+        return new io.sluice.connect.s3.iceberg.IcebergTable(getString(ICEBERG_CATALOG), catalog,
+                getString(ICEBERG_TABLES), getBoolean(ICEBERG_AUTO_CREATE), getBoolean(ICEBERG_EVOLVE),
+                icebergPartitionBy());
+    }
+
+    /** iceberg.tables.default-partition-by, or the terms partitioner.class means; a ConfigException if none can. */
+    public List<String> icebergPartitionBy() {
+        // Commas separate terms, not the arguments of bucket(id, 16).
+        List<String> terms = java.util.Arrays.stream(getString(ICEBERG_PARTITION_BY).split(",(?![^()]*\\))"))
+                .map(String::trim).filter(t -> !t.isEmpty()).toList();
+        if (!terms.isEmpty()) {
+            return terms;
+        }
+        List<String> out = new java.util.ArrayList<>(getList(PARTITION_FIELD_NAME));
+        String kind = parsePartitioner(getString(PARTITIONER_CLASS));
+        if (kind.equals("default") || kind.equals("field")) {
+            return kind.equals("default") ? List.of() : out;
+        }
+        long duration = switch (kind) {
+            case "hourly" -> 3_600_000L;
+            case "daily" -> 86_400_000L;
+            default -> getLong(PARTITION_DURATION_MS);
+        };
+        String transform = duration == 3_600_000L ? "hour" : duration == 86_400_000L ? "day" : null;
+        String extractor = parseExtractor(getString(TIMESTAMP_EXTRACTOR));
+        String column = switch (extractor) {
+            case "recordfield" -> getString(TIMESTAMP_FIELD);
+            case "record" -> getList(METADATA_FIELDS).contains("timestamp")
+                    ? io.sluice.connect.s3.iceberg.TablePartitions.KAFKA_TIMESTAMP : null;
+            default -> null;
+        };
+        if (transform == null || column == null) {
+            throw new ConfigException(ICEBERG_PARTITION_BY, "", "An Iceberg table partitions by a column's "
+                    + "hour or day: with table.format=iceberg, time partitioning needs partition.duration.ms of an "
+                    + "hour or a day and timestamp.extractor=RecordField (or Record with kafka.metadata.fields="
+                    + "timestamp); or set iceberg.tables.default-partition-by, e.g. hour(ts)");
+        }
+        out.add(transform + "(" + column + ")");
+        return out;
     }
 
     public ZoneId zone() {

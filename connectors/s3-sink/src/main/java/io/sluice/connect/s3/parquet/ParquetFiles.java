@@ -1,16 +1,22 @@
 package io.sluice.connect.s3.parquet;
 
 import java.io.IOException;
+import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.DelegatingWriteSupport;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.schema.MessageType;
 
 /** Parquet writers over any stream, configured without Hadoop. */
 public final class ParquetFiles {
@@ -45,13 +51,20 @@ public final class ParquetFiles {
 
     public static ParquetWriter<GenericRecord> writer(PositionOutputStream out, Schema schema, Settings settings)
             throws IOException {
+        return writer(out, schema, settings, UnaryOperator.identity());
+    }
+
+    /**
+     * A writer whose file schema is parquet-avro's for {@code schema} passed through {@code fileSchema}, which may
+     * annotate it (Iceberg's field ids) but must keep its shape: the rows are written by parquet-avro as usual.
+     */
+    public static ParquetWriter<GenericRecord> writer(PositionOutputStream out, Schema schema, Settings settings,
+            UnaryOperator<MessageType> fileSchema) throws IOException {
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
         // Standard three-level lists, which DuckDB, Spark and Athena read as plain arrays.
         conf.set("parquet.avro.write-old-list-structure", "false");
-        return AvroParquetWriter.<GenericRecord>builder(new Stream(out))
+        return new Builder(new Stream(out), schema, fileSchema)
                 .withConf(conf)
-                .withSchema(schema)
-                .withDataModel(GenericData.get())
                 .withCodecFactory(Codecs.INSTANCE)
                 .withCompressionCodec(settings.codec())
                 .withRowGroupSize(settings.rowGroupSize())
@@ -59,6 +72,41 @@ public final class ParquetFiles {
                 .withDictionaryEncoding(settings.dictionary())
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build();
+    }
+
+    /** parquet-avro's writer with the file schema passed through a function. */
+    private static final class Builder extends ParquetWriter.Builder<GenericRecord, Builder> {
+        private final Schema schema;
+        private final UnaryOperator<MessageType> fileSchema;
+
+        Builder(OutputFile file, Schema schema, UnaryOperator<MessageType> fileSchema) {
+            super(file);
+            this.schema = schema;
+            this.fileSchema = fileSchema;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<GenericRecord> getWriteSupport(ParquetConfiguration conf) {
+            WriteSupport<GenericRecord> avro = new AvroWriteSupport<>(new AvroSchemaConverter(conf).convert(schema),
+                    schema, GenericData.get());
+            return new DelegatingWriteSupport<>(avro) {
+                @Override
+                public WriteContext init(ParquetConfiguration configuration) {
+                    WriteContext context = super.init(configuration);
+                    return new WriteContext(fileSchema.apply(context.getSchema()), context.getExtraMetaData());
+                }
+            };
+        }
+
+        @Override
+        protected WriteSupport<GenericRecord> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+            throw new UnsupportedOperationException("configured without Hadoop");
+        }
     }
 
     /** The file-name extension of a codec, as Confluent names files: {@code .snappy.parquet}, {@code .parquet}. */

@@ -7,10 +7,14 @@ import io.sluice.connect.s3.storage.S3Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.PartitionData;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.schema.MessageType;
 
 /**
  * One Parquet object being written: a directory, a schema, a run of offsets of one Kafka partition.
@@ -30,6 +34,8 @@ final class OpenFile {
 
     final String path;
     final String key;
+    /** In an Iceberg table: where the table knows the file and its partition; null in the Hive layout. */
+    final TableFile tableFile;
     final String attempt;
     final long startOffset;
     final Schema schema;
@@ -44,6 +50,7 @@ final class OpenFile {
     private final ParquetFiles.Settings settings;
     private final int partSize;
     private final long overhead;
+    private final UnaryOperator<MessageType> fileSchema;
     private PartStream out;
     private ParquetWriter<GenericRecord> writer;
     private boolean closed;
@@ -54,9 +61,11 @@ final class OpenFile {
 
     OpenFile(S3Storage storage, String path, String key, String attempt, long startOffset, Schema schema,
             RowFormat format, long firstRecordTime, long openedAt, ParquetFiles.Settings settings, int partSize,
-            boolean streaming) {
+            boolean streaming, TableFile tableFile, UnaryOperator<MessageType> fileSchema) {
         this.path = path;
         this.key = key;
+        this.tableFile = tableFile;
+        this.fileSchema = fileSchema;
         this.attempt = attempt;
         this.startOffset = startOffset;
         this.endOffset = startOffset;
@@ -78,7 +87,7 @@ final class OpenFile {
     private void startWriter() {
         out = new PartStream(storage, key, Map.of(PartitionWriter.ATTEMPT_METADATA, attempt), partSize);
         try {
-            writer = ParquetFiles.writer(out, format.avro(), settings);
+            writer = ParquetFiles.writer(out, format.avro(), settings, fileSchema);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -219,8 +228,17 @@ final class OpenFile {
         }
     }
 
+    /** The footer of a sealed file. */
+    ParquetMetadata footer() {
+        return writer.getFooter();
+    }
+
     OffsetIndex.Entry entry(String uploadId) {
         return new OffsetIndex.Entry(key, path, startOffset, endOffset, uploadId, attempt);
+    }
+
+    /** A data file's location URI in its Iceberg table and its partition tuple (null if unpartitioned). */
+    record TableFile(String location, PartitionData partition) {
     }
 
     /**

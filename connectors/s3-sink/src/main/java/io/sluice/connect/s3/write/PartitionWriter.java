@@ -1,6 +1,8 @@
 package io.sluice.connect.s3.write;
 
 import io.sluice.connect.common.RecordLocator;
+import io.sluice.connect.s3.iceberg.IcebergTable;
+import io.sluice.connect.s3.iceberg.TableSchemas;
 import io.sluice.connect.s3.avro.SchemaInference;
 import io.sluice.connect.s3.parquet.ParquetFiles;
 import io.sluice.connect.s3.storage.PartStream;
@@ -11,12 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionData;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaProjector;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -83,8 +89,15 @@ final class PartitionWriter {
         return new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
     }
 
-    /** Reads the index, settles the uploads it lists, takes the partition over, and rewinds to its offset. */
+    /**
+     * Takes the partition over and rewinds to its committed offset: in an Iceberg table by claiming it there; in the
+     * Hive layout by reading the index, settling the uploads it lists and bumping its epoch.
+     */
     void recover() {
+        if (ctx.table() != null) {
+            recoverAt(ctx.table().claim(List.of(tp)).getOrDefault(tp, -1L));
+            return;
+        }
         close();
         for (int attempt = 1; ; attempt++) {
             S3Storage.Versioned stored = ctx.storage().get(indexKey);
@@ -127,6 +140,23 @@ final class PartitionWriter {
     }
 
     /**
+     * Starts at {@code committed}, the first offset not in the Iceberg table (-1: none written yet, start where the
+     * consumer is). Files in the table are never rewritten, so no record needs skipping as a replay.
+     */
+    void recoverAt(long committed) {
+        close();
+        recovered = true;
+        replayEnd = -1;
+        if (committed >= 0) {
+            nextOffset = committed;
+            ctx.rewind(tp, committed);
+        } else if (skippedFrom >= 0) {
+            ctx.rewind(tp, skippedFrom);
+        }
+        skippedFrom = -1;
+    }
+
+    /**
      * {@link #recover()}, unless S3 is away: then the partition stays unrecovered (and {@link #blocked()}), and
      * recovery is tried again with the next records or commit. Whether it recovered.
      */
@@ -141,6 +171,17 @@ final class PartitionWriter {
             if (!waitingForS3) {
                 log.warn("{}: cannot read its offset index {} while S3 is away ({}); the partition waits, paused, "
                         + "and retries", tp, indexKey, e.getMessage());
+                waitingForS3 = true;
+            }
+            return false;
+        } catch (RuntimeException e) {
+            if (ctx.table() == null || e instanceof ConnectException) {
+                throw e;
+            }
+            ctx.catalogFailed(tp + ": claiming it in Iceberg table " + ctx.table().name(), e); // throws when due
+            if (!waitingForS3) {
+                log.warn("{}: cannot claim it in Iceberg table {} while the catalog fails ({}); the partition waits, "
+                        + "paused, and retries", tp, ctx.table().name(), e.toString());
                 waitingForS3 = true;
             }
             return false;
@@ -179,7 +220,7 @@ final class PartitionWriter {
             ctx.ignoredNull(record);
             return;
         }
-        String path = ctx.partitioner().path(record);
+        String path = ctx.table() == null ? ctx.partitioner().path(record) : tablePath(record);
         if (offset <= replayEnd && index.find(path, offset, ctx.partitioner().deterministic()) != null) {
             return; // already in an object written before a restart
         }
@@ -229,6 +270,21 @@ final class PartitionWriter {
         }
     }
 
+    /** The record's partition path in the Iceberg table, created from this record's schema if it is missing. */
+    private String tablePath(SinkRecord record) {
+        IcebergTable table = ctx.table();
+        if (!table.exists()) {
+            Schema natural = record.valueSchema() != null ? record.valueSchema()
+                    : record.value() != null ? SchemaInference.infer(record.value()) : null;
+            if (natural == null) {
+                throw new DataException("The Iceberg table does not exist yet and a tombstone has no schema to "
+                        + "create it from");
+            }
+            table.create(ctx.formats().of(natural).avro());
+        }
+        return table.partitions().path(record);
+    }
+
     private void due(OpenFile file) {
         files.remove(file.path);
         due.add(file);
@@ -244,8 +300,23 @@ final class PartitionWriter {
     }
 
     private OpenFile open(String path, long offset, Schema schema, OpenFile.RowFormat format, long time) {
-        String key = ctx.topicsDir() + "/" + tp.topic() + "/" + path + "/" + tp.topic() + "+" + tp.partition() + "+"
-                + String.format("%010d", offset) + ctx.extension();
+        String attempt = UUID.randomUUID().toString();
+        String name = tp.topic() + "+" + tp.partition() + "+" + String.format("%010d", offset);
+        IcebergTable table = ctx.table();
+        OpenFile.TableFile tableFile = null;
+        UnaryOperator<MessageType> fileSchema = UnaryOperator.identity();
+        String key;
+        if (table == null) {
+            key = ctx.topicsDir() + "/" + tp.topic() + "/" + path + "/" + name + ctx.extension();
+        } else {
+            // A file of a rewritten offset range must not replace one in the table: the attempt makes names unique.
+            org.apache.iceberg.Schema columns = table.schemaFor(format.avro());
+            fileSchema = m -> TableSchemas.withIds(m, columns);
+            PartitionData partition = table.partitions().partition(path);
+            tableFile = new OpenFile.TableFile(table.location(partition, name + "-" + attempt + ctx.extension()),
+                    partition);
+            key = ctx.keyOf(tableFile.location());
+        }
         int length = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (length > MAX_KEY_BYTES) { // S3 would refuse every request for it
             throw new DataException("The object key for record " + RecordLocator.of(tp, offset) + " would be " + length
@@ -253,8 +324,8 @@ final class PartitionWriter {
                     + "path.format or topics.dir"); // the key itself holds record data: not in the message
         }
         boolean streaming = ctx.openStreaming(ParquetFiles.fixedOverhead(format.avro(), ctx.settings()));
-        OpenFile file = new OpenFile(ctx.storage(), path, key, UUID.randomUUID().toString(), offset, schema, format,
-                time, System.currentTimeMillis(), ctx.settings(), ctx.partSize(), streaming);
+        OpenFile file = new OpenFile(ctx.storage(), path, key, attempt, offset, schema, format, time,
+                System.currentTimeMillis(), ctx.settings(), ctx.partSize(), streaming, tableFile, fileSchema);
         files.put(path, file);
         return file;
     }
@@ -286,7 +357,7 @@ final class PartitionWriter {
 
     /** Whether the partition should not be consumed for now: commits are failing, or the partition was lost. */
     boolean blocked() {
-        return fenced || !failed.isEmpty() || !recovered;
+        return fenced || !failed.isEmpty() || !recovered || ctx.table() != null && ctx.table().hasStaged(tp);
     }
 
     private void commit(List<OpenFile> ready) {
@@ -298,6 +369,9 @@ final class PartitionWriter {
 
     /** Lists the files in the index, then completes their uploads; on an S3 failure keeps them for a retry. */
     private boolean complete(List<OpenFile> ready) {
+        if (ctx.table() != null) {
+            return stage(ready);
+        }
         try {
             List<PartStream> streams = new ArrayList<>(ready.size());
             for (OpenFile f : ready) {
@@ -343,6 +417,48 @@ final class PartitionWriter {
     }
 
     /**
+     * Uploads the files whole, then hands them to the task's next Iceberg commit (which makes them part of the table,
+     * or deletes them if this task lost the partition); on an S3 failure keeps them for a retry.
+     */
+    private boolean stage(List<OpenFile> ready) {
+        try {
+            List<PartStream> streams = new ArrayList<>(ready.size());
+            for (OpenFile f : ready) {
+                streams.add(f.seal());
+            }
+            ctx.storage().eachInParallel(streams, PartStream::finish);
+            ctx.storage().eachInParallel(streams, PartStream::complete);
+            List<DataFile> files = new ArrayList<>(ready.size());
+            for (int i = 0; i < ready.size(); i++) {
+                OpenFile f = ready.get(i);
+                files.add(ctx.table().dataFile(f.tableFile.location(), f.tableFile.partition(),
+                        streams.get(i).getPos(), f.footer()));
+                ctx.metrics().filesCommitted.incrementAndGet();
+                ctx.metrics().bytesWritten.addAndGet(streams.get(i).getPos());
+            }
+            ctx.table().stage(tp, files, durableOffset(List.of()));
+            ctx.health().succeeded();
+            waitingForS3 = false;
+            return true;
+        } catch (SdkException e) {
+            failed.addAll(ready);
+            ctx.s3Failed(tp + ": uploading " + ready.size() + " file(s)", e); // throws unless S3 is only away
+            if (!waitingForS3) {
+                log.warn("{}: uploading {} files failed while S3 is away, the partition waits, paused, and "
+                        + "retries: {}", tp, ready.size(), e.toString());
+                waitingForS3 = true;
+            }
+            return false;
+        }
+    }
+
+    /** Another task owns the partition now: nothing more is written or committed for it here. */
+    void fence() {
+        close();
+        fenced = true;
+    }
+
+    /**
      * The first offset not yet in a completed object: the start of the oldest open or uncommitted file, else the
      * next offset to write. {@code committing} files count as open: their uploads complete only after the index
      * write that uses this value.
@@ -359,7 +475,13 @@ final class PartitionWriter {
 
     /** The offset to commit to Kafka, or -1 if nothing is known yet. */
     long committableOffset() {
-        return fenced ? -1 : durableOffset(List.of());
+        if (fenced) {
+            return -1;
+        }
+        if (ctx.table() != null && (ctx.table().hasStaged(tp) || !failed.isEmpty())) {
+            return ctx.table().committed(tp);
+        }
+        return durableOffset(List.of());
     }
 
     /** Gives up everything not committed (the partition was revoked or the task stops). */

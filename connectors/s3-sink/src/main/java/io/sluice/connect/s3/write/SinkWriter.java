@@ -1,6 +1,7 @@
 package io.sluice.connect.s3.write;
 
 import io.sluice.connect.s3.S3SinkConfig;
+import io.sluice.connect.s3.iceberg.IcebergTable;
 import io.sluice.connect.s3.storage.S3Storage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +34,10 @@ public final class SinkWriter implements AutoCloseable {
 
     private final long budget;
     private final WriterContext shared;
+    /** table.format=iceberg: the table every partition's files are committed to, once per batch; else null. */
+    private final IcebergTable table;
+    /** Whether the last table commit failed (logged once per outage). */
+    private boolean tableFailing;
     private final Spill spill;
     private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
@@ -47,7 +52,8 @@ public final class SinkWriter implements AutoCloseable {
     public SinkWriter(S3SinkConfig config, S3Storage storage, SinkTaskContext context, SinkMetrics metrics,
             String owner) {
         this.budget = config.memoryBufferBytes();
-        this.shared = new WriterContext(config, storage, context, metrics);
+        this.table = config.iceberg() ? config.icebergTable() : null;
+        this.shared = new WriterContext(config, storage, context, metrics, table);
         this.spill = Spill.open(config.spillDir(), owner, config.spillMaxBytes());
         metrics.spill(spill::bytes, spill::spilledTotal);
     }
@@ -57,12 +63,31 @@ public final class SinkWriter implements AutoCloseable {
         return Spill.problem(dir, maxBytes);
     }
 
-    /** Takes partitions over: recovers each from its offset index and rewinds the consumer to it. */
+    /**
+     * Takes partitions over: recovers each from its offset index, or claims them all in the Iceberg table at once,
+     * and rewinds the consumer to where they were committed.
+     */
     public void open(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> claimed = null;
+        if (table != null) {
+            try {
+                claimed = table.claim(partitions);
+            } catch (org.apache.kafka.connect.errors.ConnectException e) {
+                throw e;
+            } catch (RuntimeException e) { // each partition claims itself again at its next record
+                shared.catalogFailed("Claiming " + partitions + " in Iceberg table " + table.name(), e);
+                log.warn("Cannot claim {} in Iceberg table {} now ({}); they wait, paused, and retry", partitions,
+                        table.name(), e.toString());
+            }
+        }
         for (TopicPartition tp : partitions) {
             PartitionWriter w = new PartitionWriter(tp, shared);
             writers.put(tp, w);
-            w.tryRecover(); // while S3 is away, the partition waits paused and retries at every put
+            if (claimed != null) {
+                w.recoverAt(claimed.getOrDefault(tp, -1L));
+            } else {
+                w.tryRecover(); // while S3 (or the catalog) is away, the partition waits paused and retries
+            }
         }
     }
 
@@ -85,6 +110,7 @@ public final class SinkWriter implements AutoCloseable {
 
     /** Scheduled rotation, the memory budget and back-pressure; also run from preCommit for idle partitions. */
     public void maintain() {
+        commitTable();
         Rotation rotation = shared.rotation();
         if (rotation.scheduleMs() > 0) {
             long now = System.currentTimeMillis();
@@ -104,6 +130,32 @@ public final class SinkWriter implements AutoCloseable {
             }
         }
         pausedGauge = pausedByUs.size();
+    }
+
+    /** Commits the files the partitions staged in the Iceberg table, in one append; a failure is retried later. */
+    private void commitTable() {
+        if (table == null) {
+            return;
+        }
+        try {
+            for (TopicPartition lost : table.commit()) {
+                PartitionWriter w = writers.get(lost);
+                if (w != null) {
+                    w.fence();
+                }
+            }
+            shared.health().succeeded();
+            tableFailing = false;
+        } catch (org.apache.kafka.connect.errors.ConnectException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            shared.catalogFailed("Committing to Iceberg table " + table.name(), e); // throws when due
+            if (!tableFailing) {
+                log.warn("Committing to Iceberg table {} failed ({}); the files stay staged, their partitions wait, "
+                        + "paused, and the commit is retried", table.name(), e.toString());
+                tableFailing = true;
+            }
+        }
     }
 
     /**
@@ -245,6 +297,9 @@ public final class SinkWriter implements AutoCloseable {
             }
             pausedByUs.remove(tp);
         }
+        if (table != null) {
+            table.release(partitions);
+        }
     }
 
     @Override
@@ -254,6 +309,9 @@ public final class SinkWriter implements AutoCloseable {
         }
         writers.clear();
         spill.close();
+        if (table != null) {
+            table.close();
+        }
     }
 
 }

@@ -4,6 +4,7 @@ import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.common.fault.Health;
 import io.sluice.connect.common.fault.RetryBudget;
 import io.sluice.connect.s3.S3SinkConfig;
+import io.sluice.connect.s3.iceberg.IcebergTable;
 import io.sluice.connect.s3.parquet.ParquetFiles;
 import io.sluice.connect.s3.partition.Partitioner;
 import io.sluice.connect.s3.partition.TimestampExtractor;
@@ -20,6 +21,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 final class WriterContext {
 
     private final S3Storage storage;
+    /** The Iceberg table files are committed to (table.format=iceberg), or null for the Hive layout. */
+    private final IcebergTable table;
+    private final String bucket;
     private final SinkTaskContext task;
     private final Partitioner partitioner;
     private final TimestampExtractor extractor;
@@ -43,8 +47,11 @@ final class WriterContext {
     private long streamingOverhead;
     private long writes;
 
-    WriterContext(S3SinkConfig config, S3Storage storage, SinkTaskContext task, SinkMetrics metrics) {
+    WriterContext(S3SinkConfig config, S3Storage storage, SinkTaskContext task, SinkMetrics metrics,
+            IcebergTable table) {
         this.storage = storage;
+        this.table = table;
+        this.bucket = config.bucket();
         this.task = task;
         this.partitioner = config.partitioner();
         this.extractor = config.timestampExtractor();
@@ -88,6 +95,35 @@ final class WriterContext {
 
     S3Storage storage() {
         return storage;
+    }
+
+    IcebergTable table() {
+        return table;
+    }
+
+    /** The object key of a table's data file location, which must be in the sink's bucket. */
+    String keyOf(String location) {
+        int scheme = location.indexOf("://");
+        int slash = scheme < 0 ? -1 : location.indexOf('/', scheme + 3);
+        String in = slash < 0 ? "" : location.substring(scheme + 3, slash);
+        if (!in.equals(bucket)) {
+            throw new ConnectException("Iceberg table " + table.name() + " puts its data files at " + location
+                    + ", outside s3.bucket.name=" + bucket + ": set s3.bucket.name to the table's bucket");
+        }
+        return location.substring(slash + 1);
+    }
+
+    /**
+     * The Iceberg catalog failed with {@code e}: retried (the caller keeps its files and pauses) until
+     * s3.retry.timeout.ms has passed since the first failure in a row, then the task fails.
+     */
+    void catalogFailed(String what, RuntimeException e) {
+        long now = System.currentTimeMillis();
+        long since = health.failed(now);
+        if (retry.exhausted(1, now - since)) {
+            throw new ConnectException(what + " failed: the catalog has been failing for " + (now - since) / 1000
+                    + " s (" + retry.describe() + "); last error: " + e, e);
+        }
     }
 
     Partitioner partitioner() {

@@ -20,7 +20,8 @@ class OpenFileTest {
     void aRowTheBufferCannotTakeLeavesItAsItWas() throws Exception {
         OpenFile.RowFormat format = new RowFormats(List.of(), false).of(VALUE);
         OpenFile file = new OpenFile(null, "p", "k", "a", 0, VALUE, format, 0, 0,
-                new ParquetFiles.Settings(CompressionCodecName.SNAPPY, 1 << 20, 8192, true), 5 << 20, false);
+                new ParquetFiles.Settings(CompressionCodecName.SNAPPY, 1 << 20, 8192, true), 5 << 20, false, null,
+                java.util.function.UnaryOperator.identity());
         GenericData.Record good = new GenericData.Record(format.avro());
         good.put(0, 1L);
         good.put(1, "first");

@@ -1,0 +1,259 @@
+package io.sluice.connect.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.connect.s3.iceberg.IcebergTable;
+import io.sluice.connect.testkit.S3ServerExtension;
+import io.sluice.connect.testkit.Wait;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * table.format=iceberg against real parts: an S3 API server for the files and a JDBC catalog on the local
+ * PostgreSQL. Read back with Iceberg's own reader: every offset is in the table once, whether a task dies mid-stream
+ * or a zombie keeps writing after its partition moved.
+ */
+class IcebergSinkIT {
+
+    @RegisterExtension
+    static final S3ServerExtension STORE = new S3ServerExtension();
+    private static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    private static Map<String, String> props(String bucket, String table, int flushSize) {
+        STORE.server().createBucket(bucket);
+        Map<String, String> props = Orders.hourlyProps(STORE.server().sinkProps(bucket), flushSize);
+        props.put("table.format", "iceberg");
+        props.put("iceberg.catalog.type", "jdbc");
+        props.put("iceberg.catalog.uri", JDBC_URL);
+        props.put("iceberg.catalog.jdbc.user", "postgres");
+        props.put("iceberg.catalog.warehouse", "s3://" + bucket + "/warehouse");
+        props.put("iceberg.tables", "sluice_it." + table);
+        props.put("iceberg.tables.auto-create-enabled", "true");
+        return props;
+    }
+
+    /** The table as a reader sees it, through a catalog of its own. */
+    private static Table load(String bucket, String table) {
+        Map<String, String> catalog = new HashMap<>();
+        props(bucket, table, 1).forEach((k, v) -> {
+            if (k.startsWith("iceberg.catalog.")) {
+                catalog.put(k.substring("iceberg.catalog.".length()), v);
+            }
+        });
+        catalog.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+        catalog.put("s3.endpoint", STORE.server().url());
+        catalog.put("s3.path-style-access", "true");
+        catalog.put("s3.access-key-id", io.sluice.connect.testkit.S3Server.ACCESS_KEY);
+        catalog.put("s3.secret-access-key", io.sluice.connect.testkit.S3Server.SECRET_KEY);
+        catalog.put("client.region", "us-east-1");
+        Catalog c = CatalogUtil.buildIcebergCatalog("iceberg", catalog, null);
+        return c.loadTable(TableIdentifier.of("sluice_it", table));
+    }
+
+    /** How often each (partition, offset) is in the table's current snapshot. */
+    private static Map<Integer, Map<Long, Integer>> offsetsInTable(Table table) throws Exception {
+        table.refresh();
+        Map<Integer, Map<Long, Integer>> out = new TreeMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).select("_kafka_partition", "_kafka_offset")
+                .build()) {
+            for (Record r : rows) {
+                out.computeIfAbsent((Integer) r.getField("_kafka_partition"), p -> new TreeMap<>())
+                        .merge((Long) r.getField("_kafka_offset"), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    private static void assertExactlyOnce(Table table, Map<Integer, Long> ends) throws Exception {
+        Map<Integer, Map<Long, Integer>> seen = offsetsInTable(table);
+        for (var e : ends.entrySet()) {
+            Map<Long, Integer> counts = seen.getOrDefault(e.getKey(), Map.of());
+            assertThat(counts.keySet()).as("offsets of partition %s", e.getKey()).hasSize(e.getValue().intValue());
+            assertThat(counts.keySet().stream().mapToLong(Long::longValue).max().orElse(-1))
+                    .isEqualTo(e.getValue() - 1);
+            assertThat(counts.values()).as("copies per offset of partition %s", e.getKey()).containsOnly(1);
+        }
+    }
+
+    private static String table(String name) {
+        return name + "_" + Long.toString(System.nanoTime(), 36);
+    }
+
+    @Test
+    void filesLandInTheCreatedTableHourlyPartitionedWithIcebergFieldIds() throws Exception {
+        String bucket = "ice-basic";
+        String name = table("orders");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext ctx = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = ctx.start(props(bucket, name, 100));
+        task.put(Orders.records(0, 0, 600));
+        // Three hours of 200 records each, files of 100: all six committed.
+        assertThat(task.preCommit(Map.of()).get(tp).offset()).isEqualTo(600);
+        task.stop();
+
+        Table table = load(bucket, name);
+        assertThat(table.spec().fields()).hasSize(1);
+        assertThat(table.spec().fields().get(0).transform().toString()).isEqualTo("hour");
+        assertThat(table.schema().findType("created").toString()).isEqualTo("timestamptz");
+        assertExactlyOnce(table, Map.of(0, 600L));
+        assertThat(IcebergTable.offsets(table)).containsEntry("orders/0", 600L);
+        try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
+            List<DataFile> files = new java.util.ArrayList<>();
+            tasks.forEach(t -> files.add(t.file()));
+            assertThat(files).hasSize(6);
+            assertThat(files).allSatisfy(f -> {
+                assertThat(f.recordCount()).isEqualTo(100);
+                assertThat(f.partition().get(0, Integer.class)).isNotNull();
+                assertThat(f.location()).startsWith(table.location() + "/data/created_hour=");
+                assertThat(f.lowerBounds()).isNotEmpty(); // column statistics from the footer, keyed by field id
+            });
+            // The files carry the table's field ids, nested columns too.
+            String key = files.get(0).location().substring(("s3://" + bucket + "/").length());
+            java.nio.file.Path local = java.nio.file.Files.createTempFile("ice", ".parquet");
+            java.nio.file.Files.write(local, STORE.client().getObjectAsBytes(b -> b.bucket(bucket).key(key))
+                    .asByteArray());
+            try (ParquetFileReader reader = ParquetFileReader.open(
+                    org.apache.parquet.io.LocalInputFile.class.getConstructor(java.nio.file.Path.class)
+                            .newInstance(local))) {
+                var fileSchema = reader.getFooter().getFileMetaData().getSchema();
+                assertThat(fileSchema.getType("id").getId().intValue())
+                        .isEqualTo(table.schema().findField("id").fieldId());
+                var city = fileSchema.getType("ship").asGroupType().getType("city");
+                assertThat(city.getId().intValue()).isEqualTo(table.schema().findField("ship.city").fieldId());
+            } finally {
+                java.nio.file.Files.delete(local);
+            }
+        }
+    }
+
+    @Test
+    void aTaskKilledMidStreamAndItsReplacementLeaveEveryOffsetOnce() throws Exception {
+        String bucket = "ice-killed";
+        String name = table("orders");
+        Set<TopicPartition> tps = Set.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1));
+        RecordingContext first = new RecordingContext(tps, false);
+        S3ParquetSinkTask a = first.start(props(bucket, name, 70));
+        for (int p = 0; p < 2; p++) {
+            for (long o = 0; o < 500; o += 100) {
+                a.put(Orders.records(p, o, o + 100));
+            }
+        }
+        a.preCommit(Map.of());
+        // Killed: no close, no stop.
+        Map<String, String> props = props(bucket, name, 50);
+        props.put("rotate.schedule.interval.ms", "1");
+        RecordingContext second = new RecordingContext(tps, false);
+        S3ParquetSinkTask b = second.start(props);
+        Map<String, Long> held = IcebergTable.offsets(load(bucket, name));
+        for (TopicPartition tp : tps) {
+            long from = second.rewinds.get(tp);
+            assertThat(from).isEqualTo(held.get(tp.topic() + "/" + tp.partition())).isGreaterThan(0);
+            for (long o = from; o < 500; o += 37) {
+                b.put(Orders.records(tp.partition(), o, Math.min(500, o + 37)));
+            }
+        }
+        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+            b.put(List.of());
+            return b.preCommit(Map.of()).values().stream().allMatch(o -> o.offset() == 500);
+        });
+        b.stop();
+        assertExactlyOnce(load(bucket, name), Map.of(0, 500L, 1, 500L));
+    }
+
+    @Test
+    void aZombieThatKeepsWritingAfterItsPartitionMovedIsFenced() throws Exception {
+        String bucket = "ice-zombie";
+        String name = table("orders");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext zombieContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask zombie = zombieContext.start(props(bucket, name, 30));
+        zombie.put(Orders.records(0, 0, 150));
+        zombie.preCommit(Map.of());
+
+        RecordingContext ownerContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask owner = ownerContext.start(props(bucket, name, 30));
+        long from = ownerContext.rewinds.get(tp);
+
+        zombie.put(Orders.records(0, 150, 400)); // its next commit meets the new owner's claim and fails
+        assertThat(zombie.preCommit(Map.of())).doesNotContainKey(tp);
+        assertThat(zombieContext.paused).containsExactly(tp);
+
+        Map<String, String> flush = props(bucket, name, 30);
+        flush.put("rotate.schedule.interval.ms", "1");
+        owner.stop();
+        RecordingContext lastContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask last = lastContext.start(flush);
+        assertThat(lastContext.rewinds.get(tp)).isGreaterThanOrEqualTo(from);
+        last.put(Orders.records(0, lastContext.rewinds.get(tp), 400));
+        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+            last.put(List.of());
+            return last.preCommit(Map.of()).get(tp).offset() == 400;
+        });
+        last.stop();
+        zombie.stop();
+        assertExactlyOnce(load(bucket, name), Map.of(0, 400L));
+    }
+
+    @Test
+    void aNewOptionalFieldAddsAColumnWhenEvolutionIsOnAndIsABadRecordWhenOff() throws Exception {
+        String bucket = "ice-evolve";
+        String name = table("events");
+        TopicPartition tp = new TopicPartition("events", 0);
+        Schema v1 = SchemaBuilder.struct().name("Event").field("id", Schema.INT64_SCHEMA).build();
+        Schema v2 = SchemaBuilder.struct().name("Event").field("id", Schema.INT64_SCHEMA)
+                .field("note", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Map<String, String> props = props(bucket, name, 2);
+        props.put("partitioner.class", "default");
+        props.put("kafka.metadata.fields", "partition,offset");
+
+        RecordingContext strictContext = new RecordingContext(Set.of(tp), true);
+        S3ParquetSinkTask strict = strictContext.start(props);
+        strict.put(List.of(new SinkRecord("events", 0, null, null, v1, new Struct(v1).put("id", 1L), 0),
+                new SinkRecord("events", 0, null, null, v1, new Struct(v1).put("id", 2L), 1),
+                new SinkRecord("events", 0, null, null, v2, new Struct(v2).put("id", 3L).put("note", "n"), 2)));
+        strict.preCommit(Map.of());
+        strict.stop();
+        assertThat(strictContext.errant).hasSize(1); // routed to the dead-letter topic
+        assertThat(load(bucket, name).schema().findField("note")).isNull();
+
+        props.put("iceberg.tables.evolve-schema-enabled", "true");
+        RecordingContext evolvingContext = new RecordingContext(Set.of(tp), true);
+        S3ParquetSinkTask evolving = evolvingContext.start(props);
+        assertThat(evolvingContext.rewinds).containsEntry(tp, 3L); // offset 2 went to the dead-letter topic
+        evolving.put(List.of(
+                new SinkRecord("events", 0, null, null, v2, new Struct(v2).put("id", 3L).put("note", "n"), 3),
+                new SinkRecord("events", 0, null, null, v2, new Struct(v2).put("id", 4L).put("note", "m"), 4)));
+        assertThat(evolving.preCommit(Map.of()).get(tp).offset()).isEqualTo(5);
+        evolving.stop();
+        assertThat(evolvingContext.errant).isEmpty();
+        Table table = load(bucket, name);
+        assertThat(table.schema().findField("note")).isNotNull();
+        Map<Long, String> notes = new TreeMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+            rows.forEach(r -> notes.put((Long) r.getField("id"), (String) r.getField("note")));
+        }
+        assertThat(notes).containsEntry(1L, null).containsEntry(2L, null).containsEntry(3L, "n")
+                .containsEntry(4L, "m").hasSize(4);
+    }
+}
