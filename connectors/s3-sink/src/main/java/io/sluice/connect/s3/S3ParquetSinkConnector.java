@@ -120,7 +120,8 @@ public class S3ParquetSinkConnector extends SinkConnector {
                 return false;
             }
         } catch (org.apache.kafka.common.config.ConfigException e) {
-            error(result, S3SinkConfig.ICEBERG_TABLES, e.getMessage());
+            error(result, e.getMessage().contains(S3SinkConfig.ICEBERG_CATALOG + ".type")
+                    ? S3SinkConfig.ICEBERG_CATALOG : S3SinkConfig.ICEBERG_TABLES, e.getMessage());
             return false;
         } catch (RuntimeException e) {
             error(result, S3SinkConfig.ICEBERG_CATALOG, "Cannot use the Iceberg catalog configured by "

@@ -599,6 +599,10 @@ public final class S3SinkConfig extends AbstractConfig {
         }
         Map<String, String> catalog = new java.util.HashMap<>();
         originalsWithPrefix(ICEBERG_CATALOG_PREFIX).forEach((k, v) -> catalog.put(k, String.valueOf(v)));
+        if (!catalog.containsKey("type") && !catalog.containsKey("catalog-impl")) { // Iceberg would try Hive's
+            throw new ConfigException(ICEBERG_CATALOG, getString(ICEBERG_CATALOG), "No catalog type: set "
+                    + "iceberg.catalog.type to rest, jdbc or glue, or iceberg.catalog.catalog-impl to a class");
+        }
         catalog.putIfAbsent("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
         catalog.putIfAbsent("client.region", region());
         if (!getString(STORE_URL).isBlank()) {

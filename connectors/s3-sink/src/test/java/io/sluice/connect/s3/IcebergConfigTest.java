@@ -78,5 +78,10 @@ class IcebergConfigTest {
         Map<String, List<String>> e = errors(base());
         assertThat(e).containsOnlyKeys("iceberg.catalog");
         assertThat(e.get("iceberg.catalog").get(0)).contains("Cannot use the Iceberg catalog");
+        p = base();
+        p.remove("iceberg.catalog.type");
+        e = errors(p);
+        assertThat(e).containsOnlyKeys("iceberg.catalog");
+        assertThat(e.get("iceberg.catalog").get(0)).contains("iceberg.catalog.type to rest, jdbc or glue");
     }
 }

@@ -26,12 +26,16 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.junit.jupiter.api.Test;
+import io.sluice.connect.testkit.IcebergRestCatalog;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * table.format=iceberg against real parts: an S3 API server for the files and a JDBC catalog on the local
- * PostgreSQL. Read back with Iceberg's own reader: every offset is in the table once, whether a task dies mid-stream
+ * table.format=iceberg against real parts: an S3 API server for the files, and a JDBC catalog on the local
+ * PostgreSQL or a REST catalog served over one. Read back with Iceberg's own reader: every offset is in the table once, whether a task dies mid-stream
  * or a zombie keeps writing after its partition moved.
  */
 class IcebergSinkIT {
@@ -39,34 +43,69 @@ class IcebergSinkIT {
     @RegisterExtension
     static final S3ServerExtension STORE = new S3ServerExtension();
     private static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    /** The bucket of the REST catalog's warehouse: its tables' files go there whatever the test. */
+    private static final String REST_BUCKET = "ice-rest";
+    private static IcebergRestCatalog rest;
 
-    private static Map<String, String> props(String bucket, String table, int flushSize) {
-        STORE.server().createBucket(bucket);
-        Map<String, String> props = Orders.hourlyProps(STORE.server().sinkProps(bucket), flushSize);
+    /** A REST catalog in front of a JDBC catalog (a catalog name of its own) on the same PostgreSQL. */
+    @BeforeAll
+    static void restCatalog() throws Exception {
+        STORE.server().createBucket(REST_BUCKET);
+        Map<String, String> backend = s3Io();
+        backend.put("type", "jdbc");
+        backend.put("uri", JDBC_URL);
+        backend.put("jdbc.user", "postgres");
+        backend.put("warehouse", "s3://" + REST_BUCKET + "/warehouse");
+        rest = new IcebergRestCatalog(CatalogUtil.buildIcebergCatalog("rest_backend", backend, null));
+    }
+
+    @AfterAll
+    static void stopRestCatalog() {
+        rest.close();
+    }
+
+    /** The connector's settings for a table in the {@code catalog} (jdbc or rest) in {@code bucket}. */
+    private static Map<String, String> props(String catalog, String bucket, String table, int flushSize) {
+        String in = bucket(catalog, bucket);
+        STORE.server().createBucket(in);
+        Map<String, String> props = Orders.hourlyProps(STORE.server().sinkProps(in), flushSize);
         props.put("table.format", "iceberg");
-        props.put("iceberg.catalog.type", "jdbc");
-        props.put("iceberg.catalog.uri", JDBC_URL);
-        props.put("iceberg.catalog.jdbc.user", "postgres");
-        props.put("iceberg.catalog.warehouse", "s3://" + bucket + "/warehouse");
+        props.put("iceberg.catalog.type", catalog);
+        if (catalog.equals("rest")) {
+            props.put("iceberg.catalog.uri", rest.uri());
+        } else {
+            props.put("iceberg.catalog.uri", JDBC_URL);
+            props.put("iceberg.catalog.jdbc.user", "postgres");
+            props.put("iceberg.catalog.warehouse", "s3://" + in + "/warehouse");
+        }
         props.put("iceberg.tables", "sluice_it." + table);
         props.put("iceberg.tables.auto-create-enabled", "true");
         return props;
     }
 
-    /** The table as a reader sees it, through a catalog of its own. */
-    private static Table load(String bucket, String table) {
+    private static String bucket(String catalog, String bucket) {
+        return catalog.equals("rest") ? REST_BUCKET : bucket;
+    }
+
+    private static Map<String, String> s3Io() {
         Map<String, String> catalog = new HashMap<>();
-        props(bucket, table, 1).forEach((k, v) -> {
-            if (k.startsWith("iceberg.catalog.")) {
-                catalog.put(k.substring("iceberg.catalog.".length()), v);
-            }
-        });
         catalog.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
         catalog.put("s3.endpoint", STORE.server().url());
         catalog.put("s3.path-style-access", "true");
         catalog.put("s3.access-key-id", io.sluice.connect.testkit.S3Server.ACCESS_KEY);
         catalog.put("s3.secret-access-key", io.sluice.connect.testkit.S3Server.SECRET_KEY);
         catalog.put("client.region", "us-east-1");
+        return catalog;
+    }
+
+    /** The table as a reader sees it, through a catalog client of its own. */
+    private static Table load(String catalogType, String bucket, String table) {
+        Map<String, String> catalog = s3Io();
+        props(catalogType, bucket, table, 1).forEach((k, v) -> {
+            if (k.startsWith("iceberg.catalog.")) {
+                catalog.put(k.substring("iceberg.catalog.".length()), v);
+            }
+        });
         Catalog c = CatalogUtil.buildIcebergCatalog("iceberg", catalog, null);
         return c.loadTable(TableIdentifier.of("sluice_it", table));
     }
@@ -100,19 +139,20 @@ class IcebergSinkIT {
         return name + "_" + Long.toString(System.nanoTime(), 36);
     }
 
-    @Test
-    void filesLandInTheCreatedTableHourlyPartitionedWithIcebergFieldIds() throws Exception {
+    @ParameterizedTest(name = "{0} catalog")
+    @ValueSource(strings = {"jdbc", "rest"})
+    void filesLandInTheCreatedTableHourlyPartitionedWithIcebergFieldIds(String catalog) throws Exception {
         String bucket = "ice-basic";
         String name = table("orders");
         TopicPartition tp = new TopicPartition("orders", 0);
         RecordingContext ctx = new RecordingContext(Set.of(tp), false);
-        S3ParquetSinkTask task = ctx.start(props(bucket, name, 100));
+        S3ParquetSinkTask task = ctx.start(props(catalog, bucket, name, 100));
         task.put(Orders.records(0, 0, 600));
         // Three hours of 200 records each, files of 100: all six committed.
         assertThat(task.preCommit(Map.of()).get(tp).offset()).isEqualTo(600);
         task.stop();
 
-        Table table = load(bucket, name);
+        Table table = load(catalog, bucket, name);
         assertThat(table.spec().fields()).hasSize(1);
         assertThat(table.spec().fields().get(0).transform().toString()).isEqualTo("hour");
         assertThat(table.schema().findType("created").toString()).isEqualTo("timestamptz");
@@ -129,9 +169,10 @@ class IcebergSinkIT {
                 assertThat(f.lowerBounds()).isNotEmpty(); // column statistics from the footer, keyed by field id
             });
             // The files carry the table's field ids, nested columns too.
-            String key = files.get(0).location().substring(("s3://" + bucket + "/").length());
+            String in = bucket(catalog, bucket);
+            String key = files.get(0).location().substring(("s3://" + in + "/").length());
             java.nio.file.Path local = java.nio.file.Files.createTempFile("ice", ".parquet");
-            java.nio.file.Files.write(local, STORE.client().getObjectAsBytes(b -> b.bucket(bucket).key(key))
+            java.nio.file.Files.write(local, STORE.client().getObjectAsBytes(b -> b.bucket(in).key(key))
                     .asByteArray());
             try (ParquetFileReader reader = ParquetFileReader.open(
                     org.apache.parquet.io.LocalInputFile.class.getConstructor(java.nio.file.Path.class)
@@ -147,13 +188,14 @@ class IcebergSinkIT {
         }
     }
 
-    @Test
-    void aTaskKilledMidStreamAndItsReplacementLeaveEveryOffsetOnce() throws Exception {
+    @ParameterizedTest(name = "{0} catalog")
+    @ValueSource(strings = {"jdbc", "rest"})
+    void aTaskKilledMidStreamAndItsReplacementLeaveEveryOffsetOnce(String catalog) throws Exception {
         String bucket = "ice-killed";
         String name = table("orders");
         Set<TopicPartition> tps = Set.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1));
         RecordingContext first = new RecordingContext(tps, false);
-        S3ParquetSinkTask a = first.start(props(bucket, name, 70));
+        S3ParquetSinkTask a = first.start(props(catalog, bucket, name, 70));
         for (int p = 0; p < 2; p++) {
             for (long o = 0; o < 500; o += 100) {
                 a.put(Orders.records(p, o, o + 100));
@@ -161,11 +203,11 @@ class IcebergSinkIT {
         }
         a.preCommit(Map.of());
         // Killed: no close, no stop.
-        Map<String, String> props = props(bucket, name, 50);
+        Map<String, String> props = props(catalog, bucket, name, 50);
         props.put("rotate.schedule.interval.ms", "1");
         RecordingContext second = new RecordingContext(tps, false);
         S3ParquetSinkTask b = second.start(props);
-        Map<String, Long> held = IcebergTable.offsets(load(bucket, name));
+        Map<String, Long> held = IcebergTable.offsets(load(catalog, bucket, name));
         for (TopicPartition tp : tps) {
             long from = second.rewinds.get(tp);
             assertThat(from).isEqualTo(held.get(tp.topic() + "/" + tp.partition())).isGreaterThan(0);
@@ -178,28 +220,29 @@ class IcebergSinkIT {
             return b.preCommit(Map.of()).values().stream().allMatch(o -> o.offset() == 500);
         });
         b.stop();
-        assertExactlyOnce(load(bucket, name), Map.of(0, 500L, 1, 500L));
+        assertExactlyOnce(load(catalog, bucket, name), Map.of(0, 500L, 1, 500L));
     }
 
-    @Test
-    void aZombieThatKeepsWritingAfterItsPartitionMovedIsFenced() throws Exception {
+    @ParameterizedTest(name = "{0} catalog")
+    @ValueSource(strings = {"jdbc", "rest"})
+    void aZombieThatKeepsWritingAfterItsPartitionMovedIsFenced(String catalog) throws Exception {
         String bucket = "ice-zombie";
         String name = table("orders");
         TopicPartition tp = new TopicPartition("orders", 0);
         RecordingContext zombieContext = new RecordingContext(Set.of(tp), false);
-        S3ParquetSinkTask zombie = zombieContext.start(props(bucket, name, 30));
+        S3ParquetSinkTask zombie = zombieContext.start(props(catalog, bucket, name, 30));
         zombie.put(Orders.records(0, 0, 150));
         zombie.preCommit(Map.of());
 
         RecordingContext ownerContext = new RecordingContext(Set.of(tp), false);
-        S3ParquetSinkTask owner = ownerContext.start(props(bucket, name, 30));
+        S3ParquetSinkTask owner = ownerContext.start(props(catalog, bucket, name, 30));
         long from = ownerContext.rewinds.get(tp);
 
         zombie.put(Orders.records(0, 150, 400)); // its next commit meets the new owner's claim and fails
         assertThat(zombie.preCommit(Map.of())).doesNotContainKey(tp);
         assertThat(zombieContext.paused).containsExactly(tp);
 
-        Map<String, String> flush = props(bucket, name, 30);
+        Map<String, String> flush = props(catalog, bucket, name, 30);
         flush.put("rotate.schedule.interval.ms", "1");
         owner.stop();
         RecordingContext lastContext = new RecordingContext(Set.of(tp), false);
@@ -212,18 +255,19 @@ class IcebergSinkIT {
         });
         last.stop();
         zombie.stop();
-        assertExactlyOnce(load(bucket, name), Map.of(0, 400L));
+        assertExactlyOnce(load(catalog, bucket, name), Map.of(0, 400L));
     }
 
-    @Test
-    void aNewOptionalFieldAddsAColumnWhenEvolutionIsOnAndIsABadRecordWhenOff() throws Exception {
+    @ParameterizedTest(name = "{0} catalog")
+    @ValueSource(strings = {"jdbc", "rest"})
+    void aNewOptionalFieldAddsAColumnWhenEvolutionIsOnAndIsABadRecordWhenOff(String catalog) throws Exception {
         String bucket = "ice-evolve";
         String name = table("events");
         TopicPartition tp = new TopicPartition("events", 0);
         Schema v1 = SchemaBuilder.struct().name("Event").field("id", Schema.INT64_SCHEMA).build();
         Schema v2 = SchemaBuilder.struct().name("Event").field("id", Schema.INT64_SCHEMA)
                 .field("note", Schema.OPTIONAL_STRING_SCHEMA).build();
-        Map<String, String> props = props(bucket, name, 2);
+        Map<String, String> props = props(catalog, bucket, name, 2);
         props.put("partitioner.class", "default");
         props.put("kafka.metadata.fields", "partition,offset");
 
@@ -235,7 +279,7 @@ class IcebergSinkIT {
         strict.preCommit(Map.of());
         strict.stop();
         assertThat(strictContext.errant).hasSize(1); // routed to the dead-letter topic
-        assertThat(load(bucket, name).schema().findField("note")).isNull();
+        assertThat(load(catalog, bucket, name).schema().findField("note")).isNull();
 
         props.put("iceberg.tables.evolve-schema-enabled", "true");
         RecordingContext evolvingContext = new RecordingContext(Set.of(tp), true);
@@ -247,7 +291,7 @@ class IcebergSinkIT {
         assertThat(evolving.preCommit(Map.of()).get(tp).offset()).isEqualTo(5);
         evolving.stop();
         assertThat(evolvingContext.errant).isEmpty();
-        Table table = load(bucket, name);
+        Table table = load(catalog, bucket, name);
         assertThat(table.schema().findField("note")).isNotNull();
         Map<Long, String> notes = new TreeMap<>();
         try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
@@ -255,5 +299,107 @@ class IcebergSinkIT {
         }
         assertThat(notes).containsEntry(1L, null).containsEntry(2L, null).containsEntry(3L, "n")
                 .containsEntry(4L, "m").hasSize(4);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aCatalogOutageLeavesTheTaskRunningWithItsFilesStagedAndTheyAreCommittedOnceItIsBack() throws Exception {
+        String name = table("orders");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext ctx = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = ctx.start(props("rest", REST_BUCKET, name, 100));
+        task.put(Orders.records(0, 0, 300));
+        assertThat(task.preCommit(Map.of()).get(tp).offset()).isEqualTo(300);
+        rest.down(true);
+        try {
+            task.put(Orders.records(0, 300, 600)); // three more files: uploaded, their commit refused
+            assertThat(task.preCommit(Map.of()).get(tp).offset()).isEqualTo(300);
+            assertThat(ctx.paused).containsExactly(tp);
+        } finally {
+            rest.down(false);
+        }
+        Wait.until("the staged files committed", Duration.ofSeconds(60), () -> {
+            task.put(List.of());
+            return task.preCommit(Map.of()).get(tp).offset() == 600;
+        });
+        assertThat(ctx.paused).isEmpty();
+        task.stop();
+        assertExactlyOnce(load("rest", REST_BUCKET, name), Map.of(0, 600L));
+    }
+
+    private static final Schema EVENT = SchemaBuilder.struct().name("Event").field("id", Schema.INT64_SCHEMA)
+            .field("created", org.apache.kafka.connect.data.Timestamp.SCHEMA).build();
+
+    private static SinkRecord event(long offset, long createdMs) {
+        return new SinkRecord("events", 0, null, null, EVENT,
+                new Struct(EVENT).put("id", offset).put("created", new java.util.Date(createdMs)), offset);
+    }
+
+    @org.junit.jupiter.api.Test
+    void hourlyPartitionsAcrossADaylightSavingChangeAreUtcHoursAndLoseNothing() throws Exception {
+        String bucket = "ice-dst";
+        String name = table("events");
+        TopicPartition tp = new TopicPartition("events", 0);
+        Map<String, String> props = props("jdbc", bucket, name, 1000);
+        props.put("timezone", "America/New_York"); // 2026-11-01 02:00 EDT falls back to 01:00 EST
+        props.put("rotate.schedule.interval.ms", "1");
+        long start = java.time.Instant.parse("2026-11-01T04:00:00Z").toEpochMilli(); // 00:00 EDT
+        java.util.List<SinkRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) { // every ten minutes for four hours: local 00:00 EDT to 02:50 EST
+            records.add(event(i, start + i * 600_000L));
+        }
+        RecordingContext ctx = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = ctx.start(props);
+        task.put(records);
+        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+            task.put(List.of());
+            return task.preCommit(Map.of()).get(tp).offset() == 24;
+        });
+        task.stop();
+        Table table = load("jdbc", bucket, name);
+        Map<String, Long> perHour = new TreeMap<>();
+        try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+            tasks.forEach(t -> perHour.merge(table.spec().partitionToPath(t.file().partition()),
+                    t.file().recordCount(), Long::sum));
+        }
+        // The repeated local hour 01:00 is two UTC hours, 05:00 and 06:00: no hour holds twelve records.
+        assertThat(perHour).containsExactly(Map.entry("created_hour=2026-11-01-04", 6L),
+                Map.entry("created_hour=2026-11-01-05", 6L), Map.entry("created_hour=2026-11-01-06", 6L),
+                Map.entry("created_hour=2026-11-01-07", 6L));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBackfillOverAThousandDailyPartitionsUnderASmallBudgetCommitsEveryRowInOneAppend() throws Exception {
+        String bucket = "ice-backfill";
+        String name = table("events");
+        TopicPartition tp = new TopicPartition("events", 0);
+        Map<String, String> props = props("jdbc", bucket, name, 5); // each day's file is due at its fifth row
+        props.put("iceberg.tables.default-partition-by", "day(created)");
+        props.put("memory.buffer.max.bytes", Integer.toString(1024 * 1024)); // the smallest budget there is
+        long day = 86_400_000L;
+        long start = java.time.Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+        RecordingContext ctx = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = ctx.start(props);
+        for (int batch = 0; batch < 5; batch++) { // five rows per day, each batch over all thousand days
+            java.util.List<SinkRecord> records = new java.util.ArrayList<>();
+            for (int d = 0; d < 1000; d++) {
+                records.add(event(batch * 1000L + d, start + d * day + batch * 1000L));
+            }
+            task.put(records);
+        }
+        assertThat(task.preCommit(Map.of()).get(tp).offset()).isEqualTo(5000);
+        task.stop();
+        Table table = load("jdbc", bucket, name);
+        java.util.Set<String> days = new java.util.HashSet<>();
+        long rows = 0;
+        try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+            for (FileScanTask t : tasks) {
+                days.add(table.spec().partitionToPath(t.file().partition()));
+                rows += t.file().recordCount();
+            }
+        }
+        assertThat(days).hasSize(1000);
+        assertThat(rows).isEqualTo(5000);
+        // The first record created the table (no claim needed before): then all thousand files in one append.
+        assertThat(table.snapshots()).hasSize(1);
     }
 }
