@@ -55,14 +55,14 @@ class S3SinkBundleIT {
     static final S3ServerExtension STORE = new S3ServerExtension();
 
     /** Order {@code id}: three hours interleave, so several files per partition are open when the worker dies. */
-    private static Map.Entry<String, String> order(long id) {
+    static Map.Entry<String, String> order(long id) {
         long created = BASE + (id % 3) * HOUR + id;
         String payload = String.format("{\"id\":%d,\"amount\":%d.%02d,\"created\":%d,\"customer\":{\"email\":\"c%d@x.io\"},"
                 + "\"lines\":[{\"sku\":\"s%d\",\"qty\":%d}]}", id, id / 100, id % 100, created, id % 10, id, id % 4);
         return Map.entry("k" + id, "{\"schema\":" + SCHEMA + ",\"payload\":" + payload + "}");
     }
 
-    private static List<Map.Entry<String, String>> orders(long from, long to) {
+    static List<Map.Entry<String, String>> orders(long from, long to) {
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (long id = from; id < to; id++) {
             out.add(order(id));

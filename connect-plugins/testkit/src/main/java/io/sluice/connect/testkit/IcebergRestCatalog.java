@@ -75,6 +75,19 @@ public final class IcebergRestCatalog implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes every table of {@code namespace} from {@code catalog}, leaving their files alone: a catalog kept in a
+     * database outlives the S3 server its tables' files were in.
+     */
+    public static void forget(Catalog catalog, Namespace namespace) {
+        if (!((SupportsNamespaces) catalog).namespaceExists(namespace)) {
+            return;
+        }
+        for (TableIdentifier table : catalog.listTables(namespace)) {
+            catalog.dropTable(table, false);
+        }
+    }
+
     /** The catalog's URI, for {@code iceberg.catalog.uri}. */
     public String uri() {
         return "http://127.0.0.1:" + port;
@@ -110,8 +123,8 @@ public final class IcebergRestCatalog implements AutoCloseable {
                 reply(exchange, 409, error(409, e.getClass().getSimpleName(), e.getMessage()));
             } catch (ValidationException | IllegalArgumentException e) {
                 reply(exchange, 400, error(400, e.getClass().getSimpleName(), e.getMessage()));
-            } catch (RuntimeException e) {
-                reply(exchange, 500, error(500, e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
+            } catch (RuntimeException | Error e) { // an answer, whatever failed: a client must never hang
+                reply(exchange, 500, error(500, e.getClass().getSimpleName(), String.valueOf(e)));
             }
         }
     }

@@ -56,7 +56,16 @@ class IcebergSinkIT {
         backend.put("uri", JDBC_URL);
         backend.put("jdbc.user", "postgres");
         backend.put("warehouse", "s3://" + REST_BUCKET + "/warehouse");
-        rest = new IcebergRestCatalog(CatalogUtil.buildIcebergCatalog("rest_backend", backend, null));
+        Catalog jdbc = CatalogUtil.buildIcebergCatalog("rest_backend", backend, null);
+        IcebergRestCatalog.forget(jdbc, org.apache.iceberg.catalog.Namespace.of("sluice_it"));
+        rest = new IcebergRestCatalog(jdbc);
+        Map<String, String> direct = s3Io(); // the JDBC catalog the tests use directly
+        direct.put("type", "jdbc");
+        direct.put("uri", JDBC_URL);
+        direct.put("jdbc.user", "postgres");
+        direct.put("warehouse", "s3://" + REST_BUCKET + "/unused");
+        IcebergRestCatalog.forget(CatalogUtil.buildIcebergCatalog("iceberg", direct, null),
+                org.apache.iceberg.catalog.Namespace.of("sluice_it"));
     }
 
     @AfterAll
@@ -195,7 +204,7 @@ class IcebergSinkIT {
         String name = table("orders");
         Set<TopicPartition> tps = Set.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1));
         RecordingContext first = new RecordingContext(tps, false);
-        S3ParquetSinkTask a = first.start(props(catalog, bucket, name, 70));
+        S3ParquetSinkTask a = first.start(props(catalog, bucket, name, 100));
         for (int p = 0; p < 2; p++) {
             for (long o = 0; o < 500; o += 100) {
                 a.put(Orders.records(p, o, o + 100));
@@ -332,6 +341,48 @@ class IcebergSinkIT {
     private static SinkRecord event(long offset, long createdMs) {
         return new SinkRecord("events", 0, null, null, EVENT,
                 new Struct(EVENT).put("id", offset).put("created", new java.util.Date(createdMs)), offset);
+    }
+
+    @ParameterizedTest(name = "{0} catalog")
+    @ValueSource(strings = {"jdbc", "rest"})
+    void filesCommittedBeyondAnOlderOpenFileAreNotWrittenAgainAfterAKill(String catalog) throws Exception {
+        String bucket = "ice-interleaved";
+        String name = table("events");
+        TopicPartition tp = new TopicPartition("events", 0);
+        long hour0 = java.time.Instant.parse("2026-12-07T10:00:00Z").toEpochMilli();
+        // One record in four is in the first hour: the second hour's files fill and are committed while the first
+        // hour's file, older, is still open, so the table's offset stays at its start.
+        java.util.function.LongFunction<SinkRecord> record = o -> event(o, hour0 + (o % 4 == 0 ? 0 : 3_600_000L) + o);
+        RecordingContext first = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask a = first.start(props(catalog, bucket, name, 100));
+        for (long o = 0; o < 300; o += 50) {
+            List<SinkRecord> batch = new java.util.ArrayList<>();
+            for (long k = o; k < o + 50; k++) {
+                batch.add(record.apply(k));
+            }
+            a.put(batch);
+        }
+        a.preCommit(Map.of());
+        Table before = load(catalog, bucket, name);
+        assertThat(IcebergTable.offsets(before)).containsEntry("events/0", 0L); // the first hour's file is open
+        assertThat(offsetsInTable(before).get(0)).hasSize(200); // two files of the second hour
+        // Killed: no close, no stop. Its successor starts at offset 0 and must skip what the table holds.
+        Map<String, String> props = props(catalog, bucket, name, 100);
+        props.put("rotate.schedule.interval.ms", "1");
+        RecordingContext second = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask b = second.start(props);
+        assertThat(second.rewinds).containsEntry(tp, 0L);
+        List<SinkRecord> again = new java.util.ArrayList<>();
+        for (long o = 0; o < 300; o++) {
+            again.add(record.apply(o));
+        }
+        b.put(again);
+        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
+            b.put(List.of());
+            return b.preCommit(Map.of()).get(tp).offset() == 300;
+        });
+        b.stop();
+        assertExactlyOnce(load(catalog, bucket, name), Map.of(0, 300L));
     }
 
     @org.junit.jupiter.api.Test

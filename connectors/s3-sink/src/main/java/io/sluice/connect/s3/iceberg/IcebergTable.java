@@ -53,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * One task's side of an Iceberg table, committed to without a coordinator.
  *
  * <p>Every snapshot the sink commits carries, in its summary ({@value #OFFSETS}), the state of every Kafka partition
- * written to the table: the owner's epoch and the first offset not yet in the table. A task that takes partitions
- * over claims them (one snapshot with their epochs bumped) and resumes at their offsets. It then commits the files it
+ * written to the table ({@link Held}): the owner's epoch, the first offset not yet in the table, and the offset
+ * ranges of files in the table beyond it (a partition's files for different paths interleave, so one can be committed
+ * while an older one is still open). A task that takes partitions over claims them (one snapshot with their epochs
+ * bumped), resumes at their offsets and skips the records those files hold, as the Hive layout's offset index does. It then commits the files it
  * completed with one append per rotation, after checking, against the very snapshot its commit replaces, that no
  * newer owner has claimed its partitions: the catalog's compare-and-swap on that snapshot makes check and commit one
  * step. So a zombie's commit never lands, and every offset is in the table once.
@@ -80,8 +82,38 @@ public final class IcebergTable implements AutoCloseable {
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Map<TopicPartition, Staged> staged = new LinkedHashMap<>();
 
-    /** Files completed for a partition and the offset the table reaches with them. */
-    private record Staged(List<DataFile> files, long offset) {
+    /** Files completed for a partition, their offset ranges, and the offset the table reaches with them. */
+    private record Staged(List<DataFile> files, List<Range> ranges, long offset) {
+    }
+
+    /** The offsets {@code start..end} of one Kafka partition in a data file of the partition path {@code path}. */
+    public record Range(String path, long start, long end) {
+    }
+
+    /**
+     * A Kafka partition's state in the table: its owner's {@code epoch}, the first {@code offset} not in the table
+     * (-1: none yet), and the {@code ranges} of its files in the table that reach {@code offset} or beyond.
+     */
+    public record Held(long epoch, long offset, List<Range> ranges) {
+        public Held {
+            ranges = List.copyOf(ranges);
+        }
+
+        /** This state once {@code added} files take the partition to {@code to}: ranges wholly below it drop out. */
+        Held advance(long to, List<Range> added) {
+            List<Range> kept = new ArrayList<>();
+            for (Range r : ranges) {
+                if (r.end >= to) {
+                    kept.add(r);
+                }
+            }
+            for (Range r : added) {
+                if (r.end >= to) {
+                    kept.add(r);
+                }
+            }
+            return new Held(epoch, Math.max(offset, to), kept);
+        }
     }
 
     /** This task no longer owns these partitions: a newer owner has claimed them. */
@@ -265,7 +297,7 @@ public final class IcebergTable implements AutoCloseable {
      * Takes {@code taken} over: bumps their epochs in one snapshot, so an earlier owner's commits fail from now on,
      * and returns the offsets the table holds them up to (partitions never written are left out).
      */
-    public Map<TopicPartition, Long> claim(Collection<TopicPartition> taken) {
+    public Map<TopicPartition, Held> claim(Collection<TopicPartition> taken) {
         if (taken.isEmpty()) {
             return Map.of();
         }
@@ -273,25 +305,26 @@ public final class IcebergTable implements AutoCloseable {
             taken.forEach(tp -> epochs.put(tp, 0L));
             return Map.of();
         }
-        Map<String, long[]> state = commitState(read -> {
-            Map<String, long[]> next = new TreeMap<>(read);
+        Map<String, Held> state = commitState(read -> {
+            Map<String, Held> next = new TreeMap<>(read);
             for (TopicPartition tp : taken) {
-                long[] held = read.get(key(tp));
-                next.put(key(tp), new long[] {held == null ? 1 : held[0] + 1, held == null ? -1 : held[1]});
+                Held held = read.get(key(tp));
+                next.put(key(tp), held == null ? new Held(1, -1, List.of())
+                        : new Held(held.epoch + 1, held.offset, held.ranges));
             }
             return next;
         }, List.of());
-        Map<TopicPartition, Long> offsets = new HashMap<>();
+        Map<TopicPartition, Held> claimed = new HashMap<>();
         for (TopicPartition tp : taken) {
-            long[] held = state.get(key(tp));
-            epochs.put(tp, held[0]);
-            if (held[1] >= 0) {
-                offsets.put(tp, held[1]);
-                committed.put(tp, held[1]);
+            Held held = state.get(key(tp));
+            epochs.put(tp, held.epoch);
+            claimed.put(tp, held);
+            if (held.offset >= 0) {
+                committed.put(tp, held.offset);
             }
         }
-        log.info("Iceberg table {}: claimed {} at offsets {}", id, taken, offsets);
-        return offsets;
+        log.info("Iceberg table {}: claimed {} at offsets {}", id, taken, committed);
+        return claimed;
     }
 
     /** Gives partitions up (revoked): their uncommitted files are deleted. */
@@ -317,13 +350,15 @@ public final class IcebergTable implements AutoCloseable {
     }
 
     /** Adds completed files of {@code tp} to the next commit, which takes the partition to {@code offset}. */
-    public void stage(TopicPartition tp, List<DataFile> files, long offset) {
+    public void stage(TopicPartition tp, List<DataFile> files, List<Range> ranges, long offset) {
         Staged before = staged.get(tp);
-        List<DataFile> all = new ArrayList<>(files);
+        List<DataFile> allFiles = new ArrayList<>(files);
+        List<Range> allRanges = new ArrayList<>(ranges);
         if (before != null) {
-            all.addAll(0, before.files);
+            allFiles.addAll(0, before.files);
+            allRanges.addAll(0, before.ranges);
         }
-        staged.put(tp, new Staged(all, offset));
+        staged.put(tp, new Staged(allFiles, allRanges, offset));
     }
 
     public boolean hasStaged(TopicPartition tp) {
@@ -349,14 +384,13 @@ public final class IcebergTable implements AutoCloseable {
             try {
                 commitState(read -> {
                     Set<TopicPartition> lost = new HashSet<>();
-                    Map<String, long[]> next = new TreeMap<>(read);
+                    Map<String, Held> next = new TreeMap<>(read);
                     for (var e : staged.entrySet()) {
-                        long[] held = read.get(key(e.getKey()));
-                        long epoch = held == null ? 0 : held[0];
-                        if (epoch != epochs.getOrDefault(e.getKey(), 0L)) {
+                        Held held = read.getOrDefault(key(e.getKey()), new Held(0, -1, List.of()));
+                        if (held.epoch != epochs.getOrDefault(e.getKey(), 0L)) {
                             lost.add(e.getKey());
                         }
-                        next.put(key(e.getKey()), new long[] {epoch, e.getValue().offset});
+                        next.put(key(e.getKey()), held.advance(e.getValue().offset, e.getValue().ranges));
                     }
                     if (!lost.isEmpty()) {
                         throw new Fenced(lost);
@@ -387,11 +421,11 @@ public final class IcebergTable implements AutoCloseable {
      * Commits {@code files} with the state {@code change} makes of the table's current state, retrying when another
      * writer commits in between (the change then sees the newer state). The new state.
      */
-    private Map<String, long[]> commitState(UnaryOperator<Map<String, long[]>> change, List<DataFile> files) {
+    private Map<String, Held> commitState(UnaryOperator<Map<String, Held>> change, List<DataFile> files) {
         for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
             table.refresh();
             Snapshot base = table.currentSnapshot();
-            Map<String, long[]> next = change.apply(state(table));
+            Map<String, Held> next = change.apply(state(table));
             AppendFiles append = table.newFastAppend();
             files.forEach(append::appendFile);
             append.set(OFFSETS, toJson(next));
@@ -410,7 +444,7 @@ public final class IcebergTable implements AutoCloseable {
     }
 
     /** The state in the newest snapshot (of the current one and its ancestors) that carries one. */
-    static Map<String, long[]> state(Table table) {
+    static Map<String, Held> state(Table table) {
         for (Snapshot s = table.currentSnapshot(); s != null;
                 s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
             String json = s.summary().get(OFFSETS);
@@ -424,7 +458,7 @@ public final class IcebergTable implements AutoCloseable {
     /** The first offset not in the table of each partition, from the table's current state, for reports. */
     public static Map<String, Long> offsets(Table table) {
         Map<String, Long> out = new TreeMap<>();
-        state(table).forEach((k, v) -> out.put(k, v[1]));
+        state(table).forEach((k, v) -> out.put(k, v.offset));
         return out;
     }
 
@@ -432,9 +466,18 @@ public final class IcebergTable implements AutoCloseable {
         return tp.topic() + "/" + tp.partition();
     }
 
-    private static String toJson(Map<String, long[]> state) {
-        Map<String, Map<String, Long>> out = new TreeMap<>();
-        state.forEach((k, v) -> out.put(k, Map.of("epoch", v[0], "offset", v[1])));
+    /** {"topic/0": {"epoch": 2, "offset": 300, "files": [["path", 301, 598], ...]}, ...}: compact, as it is in every snapshot. */
+    private static String toJson(Map<String, Held> state) {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        state.forEach((k, v) -> {
+            Map<String, Object> held = new LinkedHashMap<>();
+            held.put("epoch", v.epoch);
+            held.put("offset", v.offset);
+            if (!v.ranges.isEmpty()) {
+                held.put("files", v.ranges.stream().map(r -> List.of(r.path, r.start, r.end)).toList());
+            }
+            out.put(k, held);
+        });
         try {
             return JSON.writeValueAsString(out);
         } catch (IOException e) {
@@ -442,13 +485,24 @@ public final class IcebergTable implements AutoCloseable {
         }
     }
 
-    private static Map<String, long[]> parse(String json) {
+    private static Map<String, Held> parse(String json) {
         try {
-            Map<String, Map<String, Long>> read = JSON.readValue(json, new TypeReference<>() { });
-            Map<String, long[]> out = new TreeMap<>();
-            read.forEach((k, v) -> out.put(k, new long[] {v.getOrDefault("epoch", 0L), v.getOrDefault("offset", -1L)}));
+            Map<String, Map<String, Object>> read = JSON.readValue(json, new TypeReference<>() { });
+            Map<String, Held> out = new TreeMap<>();
+            read.forEach((k, v) -> {
+                List<Range> ranges = new ArrayList<>();
+                if (v.get("files") instanceof List<?> files) {
+                    for (Object f : files) {
+                        List<?> r = (List<?>) f;
+                        ranges.add(new Range((String) r.get(0), ((Number) r.get(1)).longValue(),
+                                ((Number) r.get(2)).longValue()));
+                    }
+                }
+                out.put(k, new Held(((Number) v.getOrDefault("epoch", 0L)).longValue(),
+                        ((Number) v.getOrDefault("offset", -1L)).longValue(), ranges));
+            });
             return out;
-        } catch (IOException e) {
+        } catch (IOException | ClassCastException | IndexOutOfBoundsException e) {
             throw new ConnectException("Unreadable " + OFFSETS + " in a snapshot summary of the table", e);
         }
     }

@@ -95,7 +95,7 @@ final class PartitionWriter {
      */
     void recover() {
         if (ctx.table() != null) {
-            recoverAt(ctx.table().claim(List.of(tp)).getOrDefault(tp, -1L));
+            recoverAt(ctx.table().claim(List.of(tp)).get(tp));
             return;
         }
         close();
@@ -140,13 +140,21 @@ final class PartitionWriter {
     }
 
     /**
-     * Starts at {@code committed}, the first offset not in the Iceberg table (-1: none written yet, start where the
-     * consumer is). Files in the table are never rewritten, so no record needs skipping as a replay.
+     * Starts where the Iceberg table holds the partition ({@code held}; null: not written yet, start where the
+     * consumer is): at its first offset not in the table, skipping the records of its files beyond that offset.
      */
-    void recoverAt(long committed) {
+    void recoverAt(IcebergTable.Held held) {
         close();
         recovered = true;
-        replayEnd = -1;
+        long committed = held == null ? -1 : held.offset();
+        List<OffsetIndex.Entry> beyond = new ArrayList<>();
+        if (held != null) {
+            for (IcebergTable.Range r : held.ranges()) {
+                beyond.add(new OffsetIndex.Entry(null, r.path(), r.start(), r.end(), null, null));
+            }
+        }
+        index = new OffsetIndex(0, committed, beyond);
+        replayEnd = beyond.stream().mapToLong(OffsetIndex.Entry::end).max().orElse(-1);
         if (committed >= 0) {
             nextOffset = committed;
             ctx.rewind(tp, committed);
@@ -436,7 +444,11 @@ final class PartitionWriter {
                 ctx.metrics().filesCommitted.incrementAndGet();
                 ctx.metrics().bytesWritten.addAndGet(streams.get(i).getPos());
             }
-            ctx.table().stage(tp, files, durableOffset(List.of()));
+            List<IcebergTable.Range> ranges = new ArrayList<>(ready.size());
+            for (OpenFile f : ready) {
+                ranges.add(new IcebergTable.Range(f.path, f.startOffset, f.endOffset));
+            }
+            ctx.table().stage(tp, files, ranges, durableOffset(List.of()));
             ctx.health().succeeded();
             waitingForS3 = false;
             return true;

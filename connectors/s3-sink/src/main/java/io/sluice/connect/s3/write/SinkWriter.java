@@ -68,7 +68,7 @@ public final class SinkWriter implements AutoCloseable {
      * and rewinds the consumer to where they were committed.
      */
     public void open(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, Long> claimed = null;
+        Map<TopicPartition, IcebergTable.Held> claimed = null;
         if (table != null) {
             try {
                 claimed = table.claim(partitions);
@@ -84,7 +84,7 @@ public final class SinkWriter implements AutoCloseable {
             PartitionWriter w = new PartitionWriter(tp, shared);
             writers.put(tp, w);
             if (claimed != null) {
-                w.recoverAt(claimed.getOrDefault(tp, -1L));
+                w.recoverAt(claimed.get(tp));
             } else {
                 w.tryRecover(); // while S3 (or the catalog) is away, the partition waits paused and retries
             }
