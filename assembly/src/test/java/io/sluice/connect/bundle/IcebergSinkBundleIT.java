@@ -95,6 +95,8 @@ class IcebergSinkBundleIT {
         config.put("table.format", "iceberg");
         config.put("iceberg.catalog.type", "rest");
         config.put("iceberg.catalog.uri", rest.uri());
+        // Should the test's catalog server miss a request, the client gives up in seconds and the commit is retried.
+        config.put("iceberg.catalog.rest.client.socket-timeout-ms", "15000");
         config.put("iceberg.tables", "lake." + table);
         config.put("iceberg.tables.auto-create-enabled", "true");
         config.put("iceberg.tables.default-partition-by", "hour(created)");

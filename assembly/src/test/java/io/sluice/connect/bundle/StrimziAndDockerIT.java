@@ -140,7 +140,7 @@ class StrimziAndDockerIT {
             configs.append(Files.readString(ROOT.resolve("config-examples/connectors").resolve(file.group())));
             examples++;
         }
-        assertThat(examples).as("examples the connectors service posts").isEqualTo(3);
+        assertThat(examples).as("examples the connectors service posts").isEqualTo(4);
         Matcher variable = Pattern.compile("\\$\\{env:(\\w+)}").matcher(configs);
         JsonNode env = services.at("/connect/environment");
         while (variable.find()) {

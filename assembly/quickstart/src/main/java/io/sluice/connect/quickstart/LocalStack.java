@@ -156,6 +156,14 @@ final class LocalStack implements AutoCloseable {
         return databaseUrl;
     }
 
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
     S3Server s3() {
         return s3;
     }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The demo's three connectors, created by POSTing the files of {@code config-examples/connectors/} to the worker's
+ * The demo's four connectors, created by POSTing the files of {@code config-examples/connectors/} to the worker's
  * REST API as they are, except for the overrides listed here (printed when applied).
  */
 final class Pipeline {
@@ -20,6 +20,7 @@ final class Pipeline {
     static final String ORDERS = "shop-orders";
     static final String OUTBOX = "shop-outbox";
     static final String LAKE = "lake-orders";
+    static final String LAKEHOUSE = "lake-orders-iceberg";
 
     static final String ORDERS_TOPIC = "pg.orders";
     static final String DEAD_LETTER_TOPIC = "pg.orders.dlq";
@@ -35,7 +36,10 @@ final class Pipeline {
             // Ten-minute files are right for a lake, too slow to watch: the demo commits one every 10 s.
             new Example("s3-orders-hourly.json", LAKE, 2,
                     Map.of("rotate.schedule.interval.ms", "10000", "flush.size", "1000"),
-                    "so that Parquet objects appear within seconds"));
+                    "so that Parquet objects appear within seconds"),
+            new Example("s3-orders-iceberg.json", LAKEHOUSE, 2,
+                    Map.of("rotate.schedule.interval.ms", "10000", "flush.size", "1000"),
+                    "so that the table's snapshots appear within seconds"));
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

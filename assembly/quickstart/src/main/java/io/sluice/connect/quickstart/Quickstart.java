@@ -72,12 +72,15 @@ public final class Quickstart implements AutoCloseable {
         shop.startWriting();
         console.step("writer", "the shop keeps trading (postgres-trade.sql, 10 times a second): a new order and a "
                 + "status change per tick, each announced in the outbox in the same transaction");
-        Pipeline.create(stack.cluster(), options.examples(), console);
-        long start = System.nanoTime();
-        try (Observer observer = new Observer(stack)) {
-            Observer.Snapshot last = awaitPipeline(observer);
-            return new Report(stack, console, options.work()).print(last, shop,
-                    Duration.ofNanos(System.nanoTime() - start));
+        try (Lakehouse lakehouse = new Lakehouse(stack)) {
+            lakehouse.forgetEarlierRuns();
+            Pipeline.create(stack.cluster(), options.examples(), console);
+            long start = System.nanoTime();
+            try (Observer observer = new Observer(stack)) {
+                Observer.Snapshot last = awaitPipeline(observer);
+                return new Report(stack, console, options.work(), lakehouse).print(last, shop,
+                        Duration.ofNanos(System.nanoTime() - start));
+            }
         }
     }
 

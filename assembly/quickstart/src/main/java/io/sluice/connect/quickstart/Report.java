@@ -25,7 +25,8 @@ final class Report {
 
     /** What the report found; the quickstart's test checks it. */
     record Findings(Observer.Snapshot snapshot, JsonNode maskedOrder, List<DeadLetter> deadLetters,
-                    Map<String, String> eventHeaders, JsonNode parquetRows, long parquetRowCount, JsonNode sizing) {
+                    Map<String, String> eventHeaders, JsonNode parquetRows, long parquetRowCount, long icebergRows,
+                    JsonNode sizing) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -35,11 +36,13 @@ final class Report {
     private final LocalStack stack;
     private final Console console;
     private final Path work;
+    private final Lakehouse lakehouse;
 
-    Report(LocalStack stack, Console console, Path work) {
+    Report(LocalStack stack, Console console, Path work, Lakehouse lakehouse) {
         this.stack = stack;
         this.console = console;
         this.work = work;
+        this.lakehouse = lakehouse;
     }
 
     Findings print(Observer.Snapshot s, Shop shop, Duration ran) throws Exception {
@@ -96,10 +99,27 @@ final class Report {
         rows.forEach(r -> cells.add(columns.stream().map(c -> r.path(c).asText()).toList()));
         console.table(columns, cells);
 
+        console.section("Parquet S3 sink " + Pipeline.LAKEHOUSE + " (table.format=iceberg: Iceberg table "
+                + Lakehouse.TABLE + ", JDBC catalog on this PostgreSQL database, partitioned by day(updated_at))");
+        org.apache.iceberg.Table table = lakehouse.awaitRows(READ_TIMEOUT);
+        long icebergRows = table == null ? 0 : Lakehouse.rows(table);
+        if (table == null) {
+            console.line("no snapshot with rows yet");
+        } else {
+            org.apache.iceberg.Snapshot current = table.currentSnapshot();
+            console.line(icebergRows + " rows through the catalog (the current snapshot's total-records) in "
+                    + current.summary().getOrDefault("total-data-files", "?") + " data files; "
+                    + java.util.stream.StreamSupport.stream(table.snapshots().spliterator(), false).count()
+                    + " snapshots, no coordinator: "
+                    + "each task commits its own files; spec " + table.spec().fields());
+            console.line("Kafka offsets the table holds (snapshot summary sluice.kafka-offsets): "
+                    + current.summary().getOrDefault("sluice.kafka-offsets", "-"));
+        }
+
         List<ConsumerRecord<byte[], byte[]>> sample = new ArrayList<>(orders);
         sample.add(event);
         JsonNode sizing = sizing(s, ran, sample);
-        return new Findings(s, order, deadLetters, headers, rows, parquetRows, sizing);
+        return new Findings(s, order, deadLetters, headers, rows, parquetRows, icebergRows, sizing);
     }
 
     private List<DeadLetter> deadLetters(int count) {

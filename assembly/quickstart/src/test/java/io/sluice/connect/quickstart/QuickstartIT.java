@@ -64,6 +64,7 @@ class QuickstartIT {
         assertThat(found.snapshot().parquetObjects()).isNotEmpty().allSatisfy(k -> assertThat(k)
                 .matches("lake/pg\\.orders/year=\\d{4}/month=\\d{2}/day=\\d{2}/hour=\\d{2}/pg\\.orders\\+\\d+\\+\\d{10}\\.zstd\\.parquet"));
         assertThat(found.parquetRowCount()).isPositive();
+        assertThat(found.icebergRows()).as("rows in the Iceberg table through its catalog").isPositive();
         assertThat(found.parquetRows()).isNotEmpty();
         for (JsonNode row : found.parquetRows()) {
             assertThat(row.path("email").asText()).matches("[0-9a-f]{64}");

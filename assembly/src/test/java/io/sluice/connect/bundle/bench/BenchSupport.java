@@ -27,6 +27,11 @@ final class BenchSupport {
     private BenchSupport() {
     }
 
+    /** The local PostgreSQL the benchmarks use (-Dsluice.postgres.url). */
+    static String postgresUrl() {
+        return System.getProperty("sluice.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    }
+
     /**
      * Deletes the broker data of every cluster named {@code name} under the test kit's directory: a benchmark writes
      * gigabytes of records, which nothing reads after the run (the logs stay).

@@ -30,8 +30,7 @@ public final class JdbcSourceBenchmark {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
-    private final String pgUrl = System.getProperty("sluice.postgres.url",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    private final String pgUrl = BenchSupport.postgresUrl();
     private final long rows = Long.getLong("bench.rows", 1_000_000);
     private final long heapRows = Long.getLong("bench.heap.rows", 2 * rows);
     private final int batch = Integer.getInteger("bench.batch", 2_000);

@@ -135,20 +135,38 @@ public final class S3SinkBenchmark {
             // threads take a quarter of the worker's CPU in a first run) before anything is timed.
             measure(cluster, "warmup-discard", discard("bench-orders"), "bench-orders", null, null);
             measure(cluster, "warmup-s3", sink(s3, "bench-orders", "warmup"), "bench-orders", null, null);
+            forgetIcebergTables(s3);
+            measure(cluster, "warmup-iceberg", iceberg(s3, "bench-orders", "warmup"), "bench-orders", null, null);
 
             // Rounds alternate the limit and the sink, so drift on the shared machine hits both alike; medians.
             List<Result> bs = new ArrayList<>();
             List<Result> sinks = new ArrayList<>();
+            List<Result> icebergs = new ArrayList<>();
+            List<Double> commitMs = new ArrayList<>();
+            List<Long> commitCounts = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 bs.add(measure(cluster, "discard-" + r, discard("bench-orders"), "bench-orders", cluster.worker(0),
                         null));
                 sinks.add(measure(cluster, "s3-" + r, sink(s3, "bench-orders", "run-" + r), "bench-orders",
                         cluster.worker(0), null));
+                String name = "iceberg-" + r;
+                icebergs.add(measure(cluster, name, iceberg(s3, "bench-orders", "run_" + r), "bench-orders",
+                        cluster.worker(0), () -> {
+                            Map<String, Long> m = sinkMetrics(cluster.worker(0), name, "table-commits-total",
+                                    "table-commit-time-ms-total");
+                            long commits = m.getOrDefault("table-commits-total", 0L);
+                            commitCounts.add(commits);
+                            commitMs.add(commits == 0 ? 0 : m.getOrDefault("table-commit-time-ms-total", 0L)
+                                    / (double) commits);
+                        }));
                 System.out.printf("round %d: (b) %,.0f records/s, %.1f CPU-s per million; S3 sink %,.0f records/s "
-                        + "(%.0f%% of (b)), %.1f CPU-s per million, %.2f of them on Sluice's threads%n", r,
-                        bs.get(r - 1).rate, bs.get(r - 1).cpu, sinks.get(r - 1).rate,
+                        + "(%.0f%% of (b)), %.1f CPU-s per million, %.2f of them on Sluice's threads; Iceberg table "
+                        + "%,.0f records/s (%.0f%% of the Hive layout), %.1f CPU-s per million, %d commits of %.0f ms "
+                        + "on average%n", r, bs.get(r - 1).rate, bs.get(r - 1).cpu, sinks.get(r - 1).rate,
                         100 * sinks.get(r - 1).rate / bs.get(r - 1).rate, sinks.get(r - 1).cpu,
-                        sinks.get(r - 1).sluiceThreads);
+                        sinks.get(r - 1).sluiceThreads, icebergs.get(r - 1).rate,
+                        100 * icebergs.get(r - 1).rate / sinks.get(r - 1).rate, icebergs.get(r - 1).cpu,
+                        commitCounts.get(r - 1), commitMs.get(r - 1));
             }
             Result b = median(bs);
             System.out.printf("(b) sink pipeline ceiling (discarding sink): %s records/s, %.1f MB/s, %.1f worker "
@@ -170,6 +188,17 @@ public final class S3SinkBenchmark {
                     + "CPU-s per million records (median; rounds %s); on Sluice's own threads (writer, uploader, "
                     + "committers): %.2f CPU-s per million records (median)%n", medianOf(own), own.stream()
                     .map(d -> String.format("%.1f", d)).toList(), sluice.sluiceThreads);
+            Result ice = median(icebergs);
+            List<Double> ratio = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                ratio.add(100 * icebergs.get(r).rate / sinks.get(r).rate);
+            }
+            System.out.printf("Sluice S3 sink, table.format=iceberg (JDBC catalog on PostgreSQL, unpartitioned table), "
+                    + "1 task: %s records/s = %.0f%% of the Hive layout (median of per-round ratios; rounds %s); %.1f "
+                    + "worker CPU-s per million records; commit latency %.0f ms (median of per-round averages, %s "
+                    + "commits per run, claims included); peak heap %.0f MiB (medians)%n", spread(icebergs),
+                    medianOf(ratio), ratio.stream().map(d -> String.format("%.0f%%", d)).toList(), ice.cpu,
+                    medianOf(commitMs), commitCounts, ice.peakHeap / 1048576.0);
 
             if (!"single".equals(System.getProperty("bench.only"))) {
                 memoryCase(cluster, s3, client);
@@ -305,6 +334,38 @@ public final class S3SinkBenchmark {
         c.put("rotate.schedule.interval.ms", "2000");
         c.put("parquet.codec", "snappy");
         return converters(c);
+    }
+
+    /**
+     * The same sink committing into an Iceberg table {@code bench.<table>} of a JDBC catalog on the local PostgreSQL,
+     * its warehouse in the bench bucket: the Hive layout's settings otherwise.
+     */
+    private static Map<String, String> iceberg(S3Server s3, String topic, String table) {
+        Map<String, String> c = sink(s3, topic, "unused");
+        c.put("table.format", "iceberg");
+        c.put("iceberg.catalog.type", "jdbc");
+        c.put("iceberg.catalog.uri", BenchSupport.postgresUrl());
+        c.put("iceberg.catalog.warehouse", "s3://bench/iceberg");
+        c.put("iceberg.tables", "bench." + table);
+        c.put("iceberg.tables.auto-create-enabled", "true");
+        return c;
+    }
+
+    /** Drops the catalog entries earlier runs left (their files were in S3 servers that are gone). */
+    private static void forgetIcebergTables(S3Server s3) {
+        Map<String, String> p = new HashMap<>();
+        p.put("type", "jdbc");
+        p.put("uri", BenchSupport.postgresUrl());
+        p.put("warehouse", "s3://bench/iceberg");
+        p.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+        p.put("s3.endpoint", s3.url());
+        p.put("s3.path-style-access", "true");
+        p.put("s3.access-key-id", S3Server.ACCESS_KEY);
+        p.put("s3.secret-access-key", S3Server.SECRET_KEY);
+        p.put("client.region", "us-east-1");
+        io.sluice.connect.testkit.IcebergRestCatalog.forget(
+                org.apache.iceberg.CatalogUtil.buildIcebergCatalog("iceberg", p, null),
+                org.apache.iceberg.catalog.Namespace.of("bench"));
     }
 
     /** Each figure's median over the runs (records/s, MB/s, CPU and heap taken separately). */

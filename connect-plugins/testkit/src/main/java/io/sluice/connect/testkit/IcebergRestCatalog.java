@@ -40,6 +40,9 @@ public final class IcebergRestCatalog implements AutoCloseable {
     private final Catalog backend;
     private final ObjectMapper json = mapper();
     private final AtomicInteger commits = new AtomicInteger();
+    private final AtomicInteger answersToLose = new AtomicInteger();
+    /** Until when (nanoTime) requests are refused after an answer was lost: the client's checks fail too. */
+    private volatile long refuseUntil;
     private final java.util.concurrent.ExecutorService executor =
             java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "iceberg-rest-catalog");
@@ -103,6 +106,14 @@ public final class IcebergRestCatalog implements AutoCloseable {
         }
     }
 
+    /**
+     * The next {@code n} table commits are applied, but answered with 500, as when the answer is lost; for two
+     * seconds after each, every request is refused with 500, so the client's own retries and checks fail as well.
+     */
+    public void loseCommitAnswers(int n) {
+        answersToLose.set(n);
+    }
+
     /** Table commits accepted so far. */
     public int commits() {
         return commits.get();
@@ -134,6 +145,9 @@ public final class IcebergRestCatalog implements AutoCloseable {
         List<String> path = new ArrayList<>(Arrays.asList(exchange.getRequestURI().getRawPath().split("/")));
         path.removeIf(String::isEmpty);
         path.remove(0); // v1
+        if (System.nanoTime() - refuseUntil < 0) {
+            throw new IllegalStateException("requests are refused for now");
+        }
         SupportsNamespaces namespaces = (SupportsNamespaces) backend;
         if (path.equals(List.of("config"))) {
             return ConfigResponse.builder().build();
@@ -176,6 +190,10 @@ public final class IcebergRestCatalog implements AutoCloseable {
                         Object committed = CatalogHandlers.updateTable(backend, id,
                                 body(exchange, UpdateTableRequest.class));
                         commits.incrementAndGet();
+                        if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            refuseUntil = System.nanoTime() + 2_000_000_000L;
+                            throw new IllegalStateException("the commit was applied; this answer is lost");
+                        }
                         return committed;
                     }
                     default -> {
@@ -196,6 +214,10 @@ public final class IcebergRestCatalog implements AutoCloseable {
     }
 
     private void reply(HttpExchange exchange, int status, Object body) throws IOException {
+        if (exchange.getRequestMethod().equals("HEAD")) { // a HEAD answer has no body
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
         byte[] bytes = json.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

@@ -604,6 +604,10 @@ public final class S3SinkConfig extends AbstractConfig {
                     + "iceberg.catalog.type to rest, jdbc or glue, or iceberg.catalog.catalog-impl to a class");
         }
         catalog.putIfAbsent("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+        // A REST call that never answers would hold the writing thread (and the partitions) without an error: time
+        // it out, so the commit is retried and a lasting fault fails the task within s3.retry.timeout.ms.
+        catalog.putIfAbsent("rest.client.connection-timeout-ms", "10000");
+        catalog.putIfAbsent("rest.client.socket-timeout-ms", "60000");
         catalog.putIfAbsent("client.region", region());
         if (!getString(STORE_URL).isBlank()) {
             catalog.putIfAbsent("s3.endpoint", getString(STORE_URL));

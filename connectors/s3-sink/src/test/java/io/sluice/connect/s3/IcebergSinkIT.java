@@ -335,6 +335,27 @@ class IcebergSinkIT {
         assertExactlyOnce(load("rest", REST_BUCKET, name), Map.of(0, 600L));
     }
 
+    @org.junit.jupiter.api.Test
+    void aCommitWhoseAnswerIsLostIsFoundInTheTableAndNotCommittedAgain() throws Exception {
+        String name = table("orders");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext ctx = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = ctx.start(props("rest", REST_BUCKET, name, 100));
+        task.put(Orders.records(0, 0, 300));
+        assertThat(task.preCommit(Map.of()).get(tp).offset()).isEqualTo(300);
+        // Applied by the catalog, answered with an error, and every request refused for two seconds. Iceberg's REST
+        // client retries with the same idempotency key and gets the stored answer; IcebergTableTest covers a lost
+        // answer nothing resolves.
+        rest.loseCommitAnswers(1);
+        task.put(Orders.records(0, 300, 600));
+        Wait.until("the lost commit found", Duration.ofSeconds(60), () -> {
+            task.put(List.of());
+            return task.preCommit(Map.of()).get(tp).offset() == 600;
+        });
+        task.stop();
+        assertExactlyOnce(load("rest", REST_BUCKET, name), Map.of(0, 600L));
+    }
+
     private static final Schema EVENT = SchemaBuilder.struct().name("Event").field("id", Schema.INT64_SCHEMA)
             .field("created", org.apache.kafka.connect.data.Timestamp.SCHEMA).build();
 

@@ -65,6 +65,10 @@ public final class IcebergTable implements AutoCloseable {
 
     /** The snapshot-summary key of the partitions' epochs and offsets. */
     public static final String OFFSETS = "sluice.kafka-offsets";
+    /** The snapshot-summary key of a commit's id, to learn whether a commit whose answer was lost did land. */
+    static final String COMMIT_ID = "sluice.commit-id";
+    /** How far back a lost commit is looked for. */
+    private static final int LOOK_BACK = 1000;
     private static final Logger log = LoggerFactory.getLogger(IcebergTable.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int COMMIT_ATTEMPTS = 20;
@@ -81,9 +85,19 @@ public final class IcebergTable implements AutoCloseable {
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Map<TopicPartition, Staged> staged = new LinkedHashMap<>();
+    /** A commit that failed without an answer (the catalog may have applied it); resolved before the next one. */
+    private Attempt uncertain;
+    // Read by the metrics thread.
+    private volatile long commits;
+    private volatile long commitMillis;
+    private volatile long lastCommitMillis;
 
     /** Files completed for a partition, their offset ranges, and the offset the table reaches with them. */
     private record Staged(List<DataFile> files, List<Range> ranges, long offset) {
+    }
+
+    /** A commit sent: its id, the data files it added and the offsets it took partitions to. */
+    private record Attempt(String id, Set<String> locations, Map<TopicPartition, Long> offsets) {
     }
 
     /** The offsets {@code start..end} of one Kafka partition in a data file of the partition path {@code path}. */
@@ -313,7 +327,7 @@ public final class IcebergTable implements AutoCloseable {
                         : new Held(held.epoch + 1, held.offset, held.ranges));
             }
             return next;
-        }, List.of());
+        }, List.of(), java.util.UUID.randomUUID().toString()); // a lost claim is claimed again: one more epoch
         Map<TopicPartition, Held> claimed = new HashMap<>();
         for (TopicPartition tp : taken) {
             Held held = state.get(key(tp));
@@ -377,10 +391,14 @@ public final class IcebergTable implements AutoCloseable {
      */
     public Set<TopicPartition> commit() {
         Set<TopicPartition> fenced = new HashSet<>();
+        if (uncertain != null) {
+            resolveUncertain();
+        }
         while (!staged.isEmpty()) {
             List<DataFile> files = new ArrayList<>();
             staged.values().forEach(s -> files.addAll(s.files));
             long started = System.nanoTime();
+            String commitId = java.util.UUID.randomUUID().toString();
             try {
                 commitState(read -> {
                     Set<TopicPartition> lost = new HashSet<>();
@@ -396,7 +414,7 @@ public final class IcebergTable implements AutoCloseable {
                         throw new Fenced(lost);
                     }
                     return next;
-                }, files);
+                }, files, commitId);
             } catch (Fenced e) {
                 log.error("Iceberg table {}: {} were claimed by another task; this task drops their uncommitted files "
                         + "and stops writing them until they are assigned again. If this repeats, check that no other "
@@ -408,6 +426,13 @@ public final class IcebergTable implements AutoCloseable {
                 }
                 fenced.addAll(e.partitions);
                 continue;
+            } catch (RuntimeException e) { // the catalog may have applied it: find out before committing again
+                Set<String> locations = new HashSet<>();
+                files.forEach(f -> locations.add(f.location()));
+                Map<TopicPartition, Long> offsets = new HashMap<>();
+                staged.forEach((tp, st) -> offsets.put(tp, st.offset));
+                uncertain = new Attempt(commitId, locations, offsets);
+                throw e;
             }
             log.info("Iceberg table {}: committed {} files of {} in {} ms", id, files.size(), staged.keySet(),
                     (System.nanoTime() - started) / 1_000_000);
@@ -418,10 +443,78 @@ public final class IcebergTable implements AutoCloseable {
     }
 
     /**
+     * Learns whether the commit that failed without an answer landed (its id is in a snapshot summary): if so, its
+     * files leave the staged ones and its offsets are committed; if not, they are committed again with the rest.
+     */
+    private void resolveUncertain() {
+        table.refresh();
+        Snapshot landed = null;
+        int seen = 0;
+        for (Snapshot s = table.currentSnapshot(); s != null && seen++ < LOOK_BACK;
+                s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
+            if (uncertain.id.equals(s.summary().get(COMMIT_ID))) {
+                landed = s;
+                break;
+            }
+        }
+        if (landed != null) {
+            log.info("Iceberg table {}: the commit whose answer was lost had landed (snapshot {})", id,
+                    landed.snapshotId());
+            commits++;
+            uncertain.offsets.forEach(committed::put);
+            for (TopicPartition tp : new ArrayList<>(staged.keySet())) {
+                Staged st = staged.get(tp);
+                List<DataFile> files = new ArrayList<>();
+                List<Range> ranges = new ArrayList<>();
+                for (int i = 0; i < st.files.size(); i++) {
+                    if (!uncertain.locations.contains(st.files.get(i).location())) {
+                        files.add(st.files.get(i));
+                        ranges.add(st.ranges.get(i));
+                    }
+                }
+                if (files.isEmpty() && st.offset <= committed.getOrDefault(tp, -1L)) {
+                    staged.remove(tp);
+                } else {
+                    staged.put(tp, new Staged(files, ranges, st.offset));
+                }
+            }
+        }
+        uncertain = null;
+    }
+
+    /**
      * Commits {@code files} with the state {@code change} makes of the table's current state, retrying when another
      * writer commits in between (the change then sees the newer state). The new state.
      */
-    private Map<String, Held> commitState(UnaryOperator<Map<String, Held>> change, List<DataFile> files) {
+    private Map<String, Held> commitState(UnaryOperator<Map<String, Held>> change, List<DataFile> files,
+            String commitId) {
+        long started = System.nanoTime();
+        try {
+            Map<String, Held> next = commitStateOnce(change, files, commitId);
+            commits++;
+            return next;
+        } finally {
+            lastCommitMillis = (System.nanoTime() - started) / 1_000_000;
+            commitMillis += lastCommitMillis;
+        }
+    }
+
+    /** Snapshots this task committed: appends and claims. */
+    public long commits() {
+        return commits;
+    }
+
+    /** Milliseconds spent in commits (failed ones too). */
+    public long commitMillis() {
+        return commitMillis;
+    }
+
+    public long lastCommitMillis() {
+        return lastCommitMillis;
+    }
+
+    private Map<String, Held> commitStateOnce(UnaryOperator<Map<String, Held>> change, List<DataFile> files,
+            String commitId) {
         for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
             table.refresh();
             Snapshot base = table.currentSnapshot();
@@ -429,6 +522,7 @@ public final class IcebergTable implements AutoCloseable {
             AppendFiles append = table.newFastAppend();
             files.forEach(append::appendFile);
             append.set(OFFSETS, toJson(next));
+            append.set(COMMIT_ID, commitId);
             ops.expect(base);
             try {
                 append.commit();

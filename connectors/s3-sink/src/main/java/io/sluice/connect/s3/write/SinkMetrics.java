@@ -20,11 +20,17 @@ public final class SinkMetrics {
     final AtomicLong filesCommittedEarly = new AtomicLong();
     private LongSupplier spillBytes = () -> 0;
     private LongSupplier spilledTotal = () -> 0;
+    private io.sluice.connect.s3.iceberg.IcebergTable table;
 
     /** The spill area's gauges: bytes on disk now, bytes ever spilled. */
     void spill(LongSupplier bytes, LongSupplier total) {
         this.spillBytes = bytes;
         this.spilledTotal = total;
+    }
+
+    /** table.format=iceberg: the table whose commits are counted. */
+    void table(io.sluice.connect.s3.iceberg.IcebergTable committedTo) {
+        this.table = committedTo;
     }
 
     /** Registers the gauges; the suppliers and {@code health} are read when sampled. */
@@ -58,6 +64,15 @@ public final class SinkMetrics {
                 pausedPartitions);
         Gauges.add(registry, "retrying-since-ms", "Epoch ms of the first S3 failure of the faults lasting now (0 while "
                 + "S3 answers).", health::retryingSinceMs);
+        if (table != null) {
+            io.sluice.connect.s3.iceberg.IcebergTable t = table;
+            Gauges.add(registry, "table-commits-total", "Iceberg snapshots this task committed (appends and claims).",
+                    t::commits);
+            Gauges.add(registry, "table-commit-time-ms-total", "Milliseconds spent committing to the Iceberg table, "
+                    + "retries included: divided by table-commits-total, the commit latency.", t::commitMillis);
+            Gauges.add(registry, "table-commit-time-ms-last", "Milliseconds the last Iceberg commit took.",
+                    t::lastCommitMillis);
+        }
         Gauges.add(registry, "last-success-ms", "Epoch ms of the last file committed or offset index read (0 before the "
                 + "first).", health::lastSuccessMs);
     }

@@ -54,6 +54,9 @@ public final class SinkWriter implements AutoCloseable {
         this.budget = config.memoryBufferBytes();
         this.table = config.iceberg() ? config.icebergTable() : null;
         this.shared = new WriterContext(config, storage, context, metrics, table);
+        if (table != null) {
+            metrics.table(table);
+        }
         this.spill = Spill.open(config.spillDir(), owner, config.spillMaxBytes());
         metrics.spill(spill::bytes, spill::spilledTotal);
     }
