@@ -8,7 +8,6 @@ import io.sluice.connect.testkit.ConnectClusterExtension;
 import io.sluice.connect.testkit.ConnectWorker;
 import io.sluice.connect.testkit.DuckDb;
 import io.sluice.connect.testkit.IcebergRestCatalog;
-import io.sluice.connect.testkit.S3Server;
 import io.sluice.connect.testkit.S3ServerExtension;
 import io.sluice.connect.testkit.Wait;
 import java.nio.file.Files;
@@ -56,14 +55,14 @@ class IcebergSinkBundleIT {
     @BeforeAll
     static void catalog() throws Exception {
         STORE.server().createBucket(BUCKET);
-        Map<String, String> backend = io(new HashMap<>());
+        Map<String, String> backend = STORE.server().icebergFileIo();
         backend.put("type", "jdbc");
         backend.put("uri", BundleOnWorkersIT.postgresUrl());
         backend.put("warehouse", "s3://" + BUCKET + "/warehouse");
         Catalog jdbc = CatalogUtil.buildIcebergCatalog("bundle_it", backend, null);
         IcebergRestCatalog.forget(jdbc, Namespace.of("lake")); // entries of earlier runs point into their S3 servers
         rest = new IcebergRestCatalog(jdbc);
-        Map<String, String> client = io(new HashMap<>());
+        Map<String, String> client = STORE.server().icebergFileIo();
         client.put("type", "rest");
         client.put("uri", rest.uri());
         reader = CatalogUtil.buildIcebergCatalog("reader", client, null);
@@ -74,15 +73,6 @@ class IcebergSinkBundleIT {
         rest.close();
     }
 
-    private static Map<String, String> io(Map<String, String> catalog) {
-        catalog.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
-        catalog.put("s3.endpoint", STORE.server().url());
-        catalog.put("s3.path-style-access", "true");
-        catalog.put("s3.access-key-id", S3Server.ACCESS_KEY);
-        catalog.put("s3.secret-access-key", S3Server.SECRET_KEY);
-        catalog.put("client.region", "us-east-1");
-        return catalog;
-    }
 
     private static Map<String, String> sink(String topic, String table) {
         Map<String, String> config = new HashMap<>(STORE.server().sinkProps(BUCKET));

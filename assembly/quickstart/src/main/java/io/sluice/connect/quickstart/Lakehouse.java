@@ -1,10 +1,8 @@
 package io.sluice.connect.quickstart;
 
 import io.sluice.connect.testkit.IcebergRestCatalog;
-import io.sluice.connect.testkit.S3Server;
 import io.sluice.connect.testkit.Wait;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.Snapshot;
@@ -24,18 +22,12 @@ final class Lakehouse implements AutoCloseable {
     private final Catalog catalog;
 
     Lakehouse(LocalStack stack) {
-        Map<String, String> p = new HashMap<>();
+        Map<String, String> p = stack.s3().icebergFileIo();
         p.put("type", "jdbc");
         p.put("uri", stack.databaseUrl());
         p.put("jdbc.user", stack.user());
         p.put("jdbc.password", stack.password());
         p.put("warehouse", "s3://" + LocalStack.BUCKET + "/warehouse");
-        p.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
-        p.put("s3.endpoint", stack.s3().url());
-        p.put("s3.path-style-access", "true");
-        p.put("s3.access-key-id", S3Server.ACCESS_KEY);
-        p.put("s3.secret-access-key", S3Server.SECRET_KEY);
-        p.put("client.region", "us-east-1");
         this.catalog = CatalogUtil.buildIcebergCatalog("iceberg", p, null);
     }
 

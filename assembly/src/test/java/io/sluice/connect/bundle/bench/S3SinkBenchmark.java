@@ -353,16 +353,10 @@ public final class S3SinkBenchmark {
 
     /** Drops the catalog entries earlier runs left (their files were in S3 servers that are gone). */
     private static void forgetIcebergTables(S3Server s3) {
-        Map<String, String> p = new HashMap<>();
+        Map<String, String> p = s3.icebergFileIo();
         p.put("type", "jdbc");
         p.put("uri", BenchSupport.postgresUrl());
         p.put("warehouse", "s3://bench/iceberg");
-        p.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
-        p.put("s3.endpoint", s3.url());
-        p.put("s3.path-style-access", "true");
-        p.put("s3.access-key-id", S3Server.ACCESS_KEY);
-        p.put("s3.secret-access-key", S3Server.SECRET_KEY);
-        p.put("client.region", "us-east-1");
         io.sluice.connect.testkit.IcebergRestCatalog.forget(
                 org.apache.iceberg.CatalogUtil.buildIcebergCatalog("iceberg", p, null),
                 org.apache.iceberg.catalog.Namespace.of("bench"));

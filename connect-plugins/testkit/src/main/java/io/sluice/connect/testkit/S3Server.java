@@ -53,6 +53,18 @@ public final class S3Server implements AutoCloseable {
         return props;
     }
 
+    /** The properties of Iceberg's S3FileIO that reach this server, for a catalog's configuration. */
+    public Map<String, String> icebergFileIo() {
+        Map<String, String> props = new HashMap<>();
+        props.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+        props.put("s3.endpoint", url());
+        props.put("s3.path-style-access", "true");
+        props.put("s3.access-key-id", ACCESS_KEY);
+        props.put("s3.secret-access-key", SECRET_KEY);
+        props.put("client.region", "us-east-1");
+        return props;
+    }
+
     public S3Client client() {
         return S3Client.builder().endpointOverride(URI.create(url())).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY,

@@ -97,14 +97,7 @@ class IcebergSinkIT {
     }
 
     private static Map<String, String> s3Io() {
-        Map<String, String> catalog = new HashMap<>();
-        catalog.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
-        catalog.put("s3.endpoint", STORE.server().url());
-        catalog.put("s3.path-style-access", "true");
-        catalog.put("s3.access-key-id", io.sluice.connect.testkit.S3Server.ACCESS_KEY);
-        catalog.put("s3.secret-access-key", io.sluice.connect.testkit.S3Server.SECRET_KEY);
-        catalog.put("client.region", "us-east-1");
-        return catalog;
+        return STORE.server().icebergFileIo();
     }
 
     /** The table as a reader sees it, through a catalog client of its own. */
