@@ -1,9 +1,9 @@
 package io.sluice.connect.s3.write;
 
 import io.sluice.connect.common.RecordLocator;
+import io.sluice.connect.s3.avro.SchemaInference;
 import io.sluice.connect.s3.iceberg.IcebergTable;
 import io.sluice.connect.s3.iceberg.TableSchemas;
-import io.sluice.connect.s3.avro.SchemaInference;
 import io.sluice.connect.s3.parquet.ParquetFiles;
 import io.sluice.connect.s3.storage.PartStream;
 import io.sluice.connect.s3.storage.S3Storage;
