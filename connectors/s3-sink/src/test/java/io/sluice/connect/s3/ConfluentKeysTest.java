@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Configurable;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.junit.jupiter.api.Test;
@@ -30,22 +29,12 @@ class ConfluentKeysTest {
         return p;
     }
 
-    private static Map<String, List<String>> errors(Map<String, String> config) {
-        Map<String, List<String>> out = new HashMap<>();
-        for (ConfigValue v : new S3ParquetSinkConnector().validate(config).configValues()) {
-            if (!v.errorMessages().isEmpty()) {
-                out.put(v.name(), v.errorMessages());
-            }
-        }
-        return out;
-    }
-
     @Test
     void valuesAskingForWhatSluiceDoesNotDoAreRefusedNamingTheKeyAndTheWayOut() {
         Map<String, String> p = base();
         p.putAll(Map.of("store.kafka.keys", "true", "s3.sse.customer.key", "c2VjcmV0", "file.delim", "_",
                 "hive.integration", "true"));
-        Map<String, List<String>> e = errors(p);
+        Map<String, List<String>> e = Validate.errors(p);
         assertThat(e).containsOnlyKeys("store.kafka.keys", "s3.sse.customer.key", "file.delim", "hive.integration");
         assertThat(e.get("store.kafka.keys").get(0)).contains("kafka.metadata.fields");
         assertThat(e.get("s3.sse.customer.key").get(0)).contains("aws:kms").doesNotContain("c2VjcmV0");
@@ -85,17 +74,17 @@ class ConfluentKeysTest {
         assertThat(fixed.resolveCredentials().accessKeyId()).as("configured with its prefixed keys").isEqualTo("AKIDFIXED");
 
         p.put("s3.credentials.provider.class", "io.confluent.connect.s3.auth.AwsAssumeRoleCredentialsProvider");
-        assertThat(errors(p).get("s3.credentials.provider.class")).singleElement().asString().contains("sts.role.arn");
+        assertThat(Validate.errors(p).get("s3.credentials.provider.class")).singleElement().asString().contains("sts.role.arn");
         p.put("s3.credentials.provider.sts.role.arn", "arn:aws:iam::123456789012:role/lake-writer");
         AwsCredentialsProvider role = Credentials.of(new S3SinkConfig(p));
         assertThat(role).isInstanceOf(StsAssumeRoleCredentialsProvider.class);
         ((StsAssumeRoleCredentialsProvider) role).close();
 
         p.put("s3.credentials.provider.class", "com.amazonaws.auth.profile.ProfileCredentialsProvider");
-        assertThat(errors(p).get("s3.credentials.provider.class")).singleElement().asString()
+        assertThat(Validate.errors(p).get("s3.credentials.provider.class")).singleElement().asString()
                 .contains("No class com.amazonaws.auth.profile.ProfileCredentialsProvider");
         p.put("s3.credentials.provider.class", String.class.getName());
-        assertThat(errors(p).get("s3.credentials.provider.class")).singleElement().asString()
+        assertThat(Validate.errors(p).get("s3.credentials.provider.class")).singleElement().asString()
                 .contains("not an AWS SDK v2 AwsCredentialsProvider");
     }
 

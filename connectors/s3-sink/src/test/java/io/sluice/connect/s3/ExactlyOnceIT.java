@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.connect.testkit.S3ServerExtension;
-import io.sluice.connect.testkit.Wait;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,10 +76,7 @@ class ExactlyOnceIT {
             }
         }
         // Scheduled rotation commits the last files once they are a millisecond old, as idle partitions get.
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            b.put(List.of());
-            return b.preCommit(Map.of()).values().stream().allMatch(o -> o.offset() == 500);
-        });
+        RecordingContext.awaitCommitted(b, 500, Duration.ofSeconds(30));
         b.stop();
         assertExactlyOnce(bucket, Map.of(0, 500L, 1, 500L));
     }
@@ -111,10 +107,7 @@ class ExactlyOnceIT {
         RecordingContext lastContext = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask last = lastContext.start(flush);
         last.put(Orders.records(0, lastContext.rewinds.get(tp), 400));
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            last.put(List.of());
-            return last.preCommit(Map.of()).get(tp).offset() == 400;
-        });
+        RecordingContext.awaitCommitted(last, 400, Duration.ofSeconds(30));
         last.stop();
         zombie.stop();
         assertExactlyOnce(bucket, Map.of(0, 400L));
@@ -152,10 +145,7 @@ class ExactlyOnceIT {
         long from = nextContext.rewinds.get(tp);
         assertThat(from).isLessThanOrEqualTo(100);
         next.put(Orders.records(0, from, 150));
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            next.put(List.of());
-            return next.preCommit(Map.of()).get(tp).offset() == 150;
-        });
+        RecordingContext.awaitCommitted(next, 150, Duration.ofSeconds(30));
         next.stop();
         // The dead task's upload can no longer be completed: a late zombie cannot make it visible.
         assertThatThrownBy(() -> STORE.client().completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)

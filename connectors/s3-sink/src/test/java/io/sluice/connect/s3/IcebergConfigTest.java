@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 
 /** table.format=iceberg at validate: each problem is reported on the key that fixes it, before S3 is reached. */
@@ -24,23 +23,13 @@ class IcebergConfigTest {
         return p;
     }
 
-    private static Map<String, List<String>> errors(Map<String, String> config) {
-        Map<String, List<String>> out = new HashMap<>();
-        for (ConfigValue v : new S3ParquetSinkConnector().validate(config).configValues()) {
-            if (!v.errorMessages().isEmpty()) {
-                out.put(v.name(), v.errorMessages());
-            }
-        }
-        return out;
-    }
-
     @Test
     void keysOfIcebergsSinkForWhatSluiceDoesNotDoAreRefusedNamingTheWayOut() {
         Map<String, String> p = base();
         p.put("iceberg.tables.dynamic-enabled", "true");
         p.put("iceberg.tables.default-id-columns", "id");
         p.put("iceberg.control.commit.interval-ms", "10000");
-        Map<String, List<String>> e = errors(p);
+        Map<String, List<String>> e = Validate.errors(p);
         assertThat(e).containsOnlyKeys("iceberg.tables.dynamic-enabled", "iceberg.tables.default-id-columns");
         assertThat(e.get("iceberg.tables.dynamic-enabled").get(0)).contains("iceberg.tables");
         assertThat(S3SinkConfig.peerWarnings(p)).containsOnlyKeys("iceberg.control.commit.interval-ms");
@@ -50,7 +39,7 @@ class IcebergConfigTest {
     void wallClockTimeHasNoColumnToPartitionBy() {
         Map<String, String> p = base();
         p.put("partitioner.class", "hourly");
-        Map<String, List<String>> e = errors(p);
+        Map<String, List<String>> e = Validate.errors(p);
         assertThat(e).containsOnlyKeys("iceberg.tables.default-partition-by");
         assertThat(e.get("iceberg.tables.default-partition-by").get(0)).contains("timestamp.extractor=RecordField");
     }
@@ -74,13 +63,13 @@ class IcebergConfigTest {
     void aTableMissingAndAnUnreachableCatalogAreReportedOnTheirKeys() {
         Map<String, String> p = base();
         p.put("iceberg.tables", "");
-        assertThat(errors(p)).containsOnlyKeys("iceberg.tables");
-        Map<String, List<String>> e = errors(base());
+        assertThat(Validate.errors(p)).containsOnlyKeys("iceberg.tables");
+        Map<String, List<String>> e = Validate.errors(base());
         assertThat(e).containsOnlyKeys("iceberg.catalog");
         assertThat(e.get("iceberg.catalog").get(0)).contains("Cannot use the Iceberg catalog");
         p = base();
         p.remove("iceberg.catalog.type");
-        e = errors(p);
+        e = Validate.errors(p);
         assertThat(e).containsOnlyKeys("iceberg.catalog");
         assertThat(e.get("iceberg.catalog").get(0)).contains("iceberg.catalog.type to rest, jdbc or glue");
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.connect.s3.iceberg.IcebergTable;
 import io.sluice.connect.testkit.S3ServerExtension;
-import io.sluice.connect.testkit.Wait;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -217,10 +216,7 @@ class IcebergSinkIT {
                 b.put(Orders.records(tp.partition(), o, Math.min(500, o + 37)));
             }
         }
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            b.put(List.of());
-            return b.preCommit(Map.of()).values().stream().allMatch(o -> o.offset() == 500);
-        });
+        RecordingContext.awaitCommitted(b, 500, Duration.ofSeconds(30));
         b.stop();
         assertExactlyOnce(load(catalog, bucket, name), Map.of(0, 500L, 1, 500L));
     }
@@ -251,10 +247,7 @@ class IcebergSinkIT {
         S3ParquetSinkTask last = lastContext.start(flush);
         assertThat(lastContext.rewinds.get(tp)).isGreaterThanOrEqualTo(from);
         last.put(Orders.records(0, lastContext.rewinds.get(tp), 400));
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            last.put(List.of());
-            return last.preCommit(Map.of()).get(tp).offset() == 400;
-        });
+        RecordingContext.awaitCommitted(last, 400, Duration.ofSeconds(30));
         last.stop();
         zombie.stop();
         assertExactlyOnce(load(catalog, bucket, name), Map.of(0, 400L));
@@ -319,10 +312,7 @@ class IcebergSinkIT {
         } finally {
             rest.down(false);
         }
-        Wait.until("the staged files committed", Duration.ofSeconds(60), () -> {
-            task.put(List.of());
-            return task.preCommit(Map.of()).get(tp).offset() == 600;
-        });
+        RecordingContext.awaitCommitted(task, 600, Duration.ofSeconds(60));
         assertThat(ctx.paused).isEmpty();
         task.stop();
         assertExactlyOnce(load("rest", REST_BUCKET, name), Map.of(0, 600L));
@@ -341,10 +331,7 @@ class IcebergSinkIT {
         // answer nothing resolves.
         rest.loseCommitAnswers(1);
         task.put(Orders.records(0, 300, 600));
-        Wait.until("the lost commit found", Duration.ofSeconds(60), () -> {
-            task.put(List.of());
-            return task.preCommit(Map.of()).get(tp).offset() == 600;
-        });
+        RecordingContext.awaitCommitted(task, 600, Duration.ofSeconds(60));
         task.stop();
         assertExactlyOnce(load("rest", REST_BUCKET, name), Map.of(0, 600L));
     }
@@ -391,10 +378,7 @@ class IcebergSinkIT {
             again.add(record.apply(o));
         }
         b.put(again);
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            b.put(List.of());
-            return b.preCommit(Map.of()).get(tp).offset() == 300;
-        });
+        RecordingContext.awaitCommitted(b, 300, Duration.ofSeconds(30));
         b.stop();
         assertExactlyOnce(load(catalog, bucket, name), Map.of(0, 300L));
     }
@@ -415,10 +399,7 @@ class IcebergSinkIT {
         RecordingContext ctx = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask task = ctx.start(props);
         task.put(records);
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            task.put(List.of());
-            return task.preCommit(Map.of()).get(tp).offset() == 24;
-        });
+        RecordingContext.awaitCommitted(task, 24, Duration.ofSeconds(30));
         task.stop();
         Table table = load("jdbc", bucket, name);
         Map<String, Long> perHour = new TreeMap<>();

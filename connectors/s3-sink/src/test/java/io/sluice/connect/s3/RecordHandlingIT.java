@@ -45,11 +45,7 @@ class RecordHandlingIT {
         S3ParquetSinkTask task = context.start(props);
         task.put(records);
         long end = records.get(records.size() - 1).kafkaOffset() + 1;
-        io.sluice.connect.testkit.Wait.until("everything committed", java.time.Duration.ofSeconds(30), () -> {
-            task.put(List.of());
-            var offsets = task.preCommit(Map.of());
-            return offsets.containsKey(TP) && offsets.get(TP).offset() == end;
-        });
+        RecordingContext.awaitCommitted(task, end, java.time.Duration.ofSeconds(30));
         task.stop();
         return context;
     }

@@ -38,6 +38,18 @@ final class RecordingContext implements SinkTaskContext {
         return task;
     }
 
+    /**
+     * Feeds {@code task} empty batches, as a worker does between records (scheduled rotation commits then), until
+     * every partition it reports is committed up to {@code end}, waiting at most {@code timeout}.
+     */
+    static void awaitCommitted(S3ParquetSinkTask task, long end, java.time.Duration timeout) {
+        io.sluice.connect.testkit.Wait.until("every offset committed up to " + end, timeout, () -> {
+            task.put(List.of());
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = task.preCommit(Map.of());
+            return !offsets.isEmpty() && offsets.values().stream().allMatch(o -> o.offset() == end);
+        });
+    }
+
     @Override
     public Map<String, String> configs() {
         return Map.of();

@@ -94,10 +94,7 @@ class S3OutageIT {
         S3ParquetSinkTask last = next.start(props);
         Long from = next.rewinds.get(tp);
         last.put(Orders.records(0, from == null ? 0 : from, 400));
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            last.put(List.of());
-            return last.preCommit(Map.of()).get(tp).offset() == 400;
-        });
+        RecordingContext.awaitCommitted(last, 400, Duration.ofSeconds(30));
         last.stop();
         new Bucket(client, bucket).assertExactlyOnce(Map.of(0, 400L));
     }
@@ -214,10 +211,7 @@ class S3OutageIT {
         Long from = context.rewinds.get(tp);
         assertThat(from).isNotNull().isLessThanOrEqualTo(written);
         task.put(Orders.records(0, from, 300));
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            task.put(List.of());
-            return task.preCommit(Map.of()).get(tp).offset() == 300;
-        });
+        RecordingContext.awaitCommitted(task, 300, Duration.ofSeconds(30));
         task.stop();
         new Bucket(client, bucket).assertExactlyOnce(Map.of(0, 300L));
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.connect.testkit.S3ServerExtension;
-import io.sluice.connect.testkit.Wait;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,10 +67,7 @@ class SpillIT {
         }
         // Every file is due by flush.size with its last record, unless something committed files early; the
         // scheduled rotation some tests set then commits what is left.
-        Wait.until("every offset committed", Duration.ofSeconds(30), () -> {
-            task.put(List.of());
-            return task.preCommit(Map.of()).values().stream().allMatch(o -> o.offset() == end);
-        });
+        RecordingContext.awaitCommitted(task, end, Duration.ofSeconds(30));
         return new Run(context, task);
     }
 
