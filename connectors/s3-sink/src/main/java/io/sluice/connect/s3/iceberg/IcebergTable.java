@@ -115,17 +115,8 @@ public final class IcebergTable implements AutoCloseable {
 
         /** This state once {@code added} files take the partition to {@code to}: ranges wholly below it drop out. */
         Held advance(long to, List<Range> added) {
-            List<Range> kept = new ArrayList<>();
-            for (Range r : ranges) {
-                if (r.end >= to) {
-                    kept.add(r);
-                }
-            }
-            for (Range r : added) {
-                if (r.end >= to) {
-                    kept.add(r);
-                }
-            }
+            List<Range> kept = java.util.stream.Stream.concat(ranges.stream(), added.stream())
+                    .filter(r -> r.end >= to).toList();
             return new Held(epoch, Math.max(offset, to), kept);
         }
     }
@@ -286,16 +277,20 @@ public final class IcebergTable implements AutoCloseable {
                 || file.typeId() == Type.TypeID.FLOAT && table.typeId() == Type.TypeID.DOUBLE;
     }
 
-    /** Where a new data file of the partition {@code data} (null if unpartitioned) goes, as a URI. */
+    /**
+     * Where a new data file of the partition {@code data} (null if unpartitioned) goes, as a URI. Locations and data
+     * files use the spec the sink files records by ({@link #partitions()}), not the table's newest after a refresh:
+     * a tuple belongs to the spec that computed it, and a file of an older spec is valid in the table.
+     */
     public String location(PartitionData data, String fileName) {
         LocationProvider locations = table.locationProvider();
         return data == null ? locations.newDataLocation(fileName)
-                : locations.newDataLocation(table.spec(), data, fileName);
+                : locations.newDataLocation(partitions.spec(), data, fileName);
     }
 
     /** The data file of a completed Parquet object. */
     public DataFile dataFile(String location, PartitionData data, long size, ParquetMetadata footer) {
-        DataFiles.Builder b = DataFiles.builder(table.spec())
+        DataFiles.Builder b = DataFiles.builder(partitions.spec())
                 .withPath(location)
                 .withFormat(FileFormat.PARQUET)
                 .withFileSizeInBytes(size)
