@@ -1,5 +1,6 @@
 package io.sluice.connect.bundle.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.connect.bundle.Bundle;
 import io.sluice.connect.s3.S3SinkConfig;
 import io.sluice.connect.s3.avro.AvroSchemas;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,6 +54,11 @@ public final class S3SinkBenchmark {
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
     private static final long HOUR = 3_600_000L;
     private static final long BASE = 1_767_225_600_000L;
+    private static final long DAY = 24 * HOUR;
+    /** Rotation of the single-path runs, and the commit interval of Apache Iceberg's sink beside them. */
+    private static final long SINGLE_COMMIT_MS = 2000;
+    /** How long each sink may take over the 1,000 partition values before it counts as not finishing. */
+    private static final Duration DAYS_LIMIT = Duration.ofMinutes(5);
 
     private final long records = Long.getLong("bench.records", 1_000_000);
     private final int paths = Integer.getInteger("bench.paths", 200);
@@ -107,7 +114,8 @@ public final class S3SinkBenchmark {
         Path plugins = Bundle.pluginPath();
         BenchSupport.writePlugin(plugins.resolve("sluice-bench-discard"), "org.apache.kafka.connect.sink.SinkConnector",
                 List.of(DiscardSink.class, DiscardSink.DiscardTask.class));
-        try (S3Server s3 = new S3Server(); S3Client client = s3.client();
+        boolean apache = IcebergTables.installApache(plugins);
+        try (S3Server s3 = new S3Server(); S3Client client = s3.client(); IcebergTables tables = new IcebergTables(s3);
              ConnectCluster cluster = ConnectCluster.builder().name("s3-bench").workers(1).jmx()
                      .kafkaVersion(System.getProperty("sluice.kafka.version"))
                      .pluginPath(plugins).workerJvmOptions(BenchSupport.workerJvm("1g"))
@@ -118,8 +126,16 @@ public final class S3SinkBenchmark {
                      .workerProperty("consumer.max.partition.fetch.bytes", Integer.toString(16 << 20))
                      .start()) {
             s3.createBucket("bench");
+            if (!apache) {
+                System.out.println("Apache Iceberg's sink: not installed (-Dbench.peer.iceberg names no plugin "
+                        + "directory), so it is left out");
+            }
             if (backfillOnly) { // -Dbench.only=backfill, to profile it alone
                 memoryCase(cluster, s3, client);
+                return;
+            }
+            if ("days".equals(System.getProperty("bench.only"))) {
+                manyPartitionValues(cluster, s3, tables, apache);
                 return;
             }
             cluster.createTopic("bench-orders", 4);
@@ -135,13 +151,16 @@ public final class S3SinkBenchmark {
             // threads take a quarter of the worker's CPU in a first run) before anything is timed.
             measure(cluster, "warmup-discard", discard("bench-orders"), "bench-orders", null, null);
             measure(cluster, "warmup-s3", sink(s3, "bench-orders", "warmup"), "bench-orders", null, null);
-            forgetIcebergTables(s3);
-            measure(cluster, "warmup-iceberg", iceberg(s3, "bench-orders", "warmup"), "bench-orders", null, null);
+            measureTable(cluster, tables, "warmup-iceberg", "warmup", false, null);
+            if (apache) {
+                measureTable(cluster, tables, "warmup-apache", "apache_warmup", true, null);
+            }
 
-            // Rounds alternate the limit and the sink, so drift on the shared machine hits both alike; medians.
+            // Rounds alternate the limit and the sinks, so drift on the shared machine hits all alike; medians.
             List<Result> bs = new ArrayList<>();
             List<Result> sinks = new ArrayList<>();
             List<Result> icebergs = new ArrayList<>();
+            List<Result> apaches = new ArrayList<>();
             List<Double> commitMs = new ArrayList<>();
             List<Long> commitCounts = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
@@ -150,15 +169,14 @@ public final class S3SinkBenchmark {
                 sinks.add(measure(cluster, "s3-" + r, sink(s3, "bench-orders", "run-" + r), "bench-orders",
                         cluster.worker(0), null));
                 String name = "iceberg-" + r;
-                icebergs.add(measure(cluster, name, iceberg(s3, "bench-orders", "run_" + r), "bench-orders",
-                        cluster.worker(0), () -> {
-                            Map<String, Long> m = sinkMetrics(cluster.worker(0), name, "table-commits-total",
-                                    "table-commit-time-ms-total");
-                            long commits = m.getOrDefault("table-commits-total", 0L);
-                            commitCounts.add(commits);
-                            commitMs.add(commits == 0 ? 0 : m.getOrDefault("table-commit-time-ms-total", 0L)
-                                    / (double) commits);
-                        }));
+                icebergs.add(measureTable(cluster, tables, name, "run_" + r, false, () -> {
+                    Map<String, Long> m = sinkMetrics(cluster.worker(0), name, "table-commits-total",
+                            "table-commit-time-ms-total");
+                    long commits = m.getOrDefault("table-commits-total", 0L);
+                    commitCounts.add(commits);
+                    commitMs.add(commits == 0 ? 0 : m.getOrDefault("table-commit-time-ms-total", 0L)
+                            / (double) commits);
+                }));
                 System.out.printf("round %d: (b) %,.0f records/s, %.1f CPU-s per million; S3 sink %,.0f records/s "
                         + "(%.0f%% of (b)), %.1f CPU-s per million, %.2f of them on Sluice's threads; Iceberg table "
                         + "%,.0f records/s (%.0f%% of the Hive layout), %.1f CPU-s per million, %d commits of %.0f ms "
@@ -167,6 +185,13 @@ public final class S3SinkBenchmark {
                         sinks.get(r - 1).sluiceThreads, icebergs.get(r - 1).rate,
                         100 * icebergs.get(r - 1).rate / sinks.get(r - 1).rate, icebergs.get(r - 1).cpu,
                         commitCounts.get(r - 1), commitMs.get(r - 1));
+                if (apache) {
+                    apaches.add(measureTable(cluster, tables, "apache-" + r, "apache_run_" + r, true, null));
+                    System.out.printf("round %d: Apache Iceberg's sink %,.0f records/s (%s), %.1f CPU-s per million; "
+                            + "Sluice's table.format=iceberg %.2fx that%n", r, apaches.get(r - 1).rate,
+                            apaches.get(r - 1).ending, apaches.get(r - 1).cpu,
+                            icebergs.get(r - 1).rate / apaches.get(r - 1).rate);
+                }
             }
             Result b = median(bs);
             System.out.printf("(b) sink pipeline ceiling (discarding sink): %s records/s, %.1f MB/s, %.1f worker "
@@ -194,14 +219,30 @@ public final class S3SinkBenchmark {
                 ratio.add(100 * icebergs.get(r).rate / sinks.get(r).rate);
             }
             System.out.printf("Sluice S3 sink, table.format=iceberg (JDBC catalog on PostgreSQL, unpartitioned table), "
-                    + "1 task: %s records/s = %.0f%% of the Hive layout (median of per-round ratios; rounds %s); %.1f "
+                    + "1 task, delivered = rows in the table: %s records/s = %.0f%% of the Hive layout (median of "
+                    + "per-round ratios; rounds %s); %.1f "
                     + "worker CPU-s per million records; commit latency %.0f ms (median of per-round averages, %s "
                     + "commits per run, claims included); peak heap %.0f MiB (medians)%n", spread(icebergs),
                     medianOf(ratio), ratio.stream().map(d -> String.format("%.0f%%", d)).toList(), ice.cpu,
                     medianOf(commitMs), commitCounts, ice.peakHeap / 1048576.0);
-
+            if (apache) {
+                Result theirs = median(apaches);
+                List<Double> times = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    times.add(icebergs.get(r).rate / apaches.get(r).rate);
+                }
+                System.out.printf("Apache Iceberg's sink %s (same catalog, FileIO, topic, converters and worker; "
+                        + "commit interval %d ms = the rotation above; delivered = rows in the table), 1 task: %s "
+                        + "records/s, %.1f worker CPU-s per million records, peak heap %.0f MiB (medians); Sluice's "
+                        + "table.format=iceberg %.2fx its records/s (median of per-round ratios; rounds %s)%n",
+                        System.getProperty("sluice.iceberg.version", ""), SINGLE_COMMIT_MS, spread(apaches),
+                        theirs.cpu, theirs.peakHeap / 1048576.0, medianOf(times),
+                        times.stream().map(d -> String.format("%.2fx", d)).toList());
+            }
             if (!"single".equals(System.getProperty("bench.only"))) {
                 memoryCase(cluster, s3, client);
+                // Last: the peer may leave the worker out of memory.
+                manyPartitionValues(cluster, s3, tables, apache);
             }
         }
     }
@@ -262,6 +303,70 @@ public final class S3SinkBenchmark {
                 metrics.getOrDefault("spilled-bytes-total", 0L) / 1e6,
                 metrics.containsKey("files-committed-early-total") ? metrics.get("files-committed-early-total") : "?",
                 r.peakHeap / 1048576.0, r.peakAfterGc / 1048576.0, oom ? "yes" : "no");
+    }
+
+    /**
+     * A backfill over many partition values, where Apache Iceberg's sink runs out of memory (an open writer per value):
+     * record {@code i} of a 4-partition topic falls on day {@code i % 1000}, so every day is open at once in the task.
+     * Both sinks commit every 10 s into a table partitioned by {@code day(created)} on the same 1 GiB worker; each may
+     * take {@link #DAYS_LIMIT}. Reported: records/s, rows and data files in the table, how the run ended, peak heap,
+     * OutOfMemoryErrors in the worker's log.
+     */
+    private void manyPartitionValues(ConnectCluster cluster, S3Server s3, IcebergTables tables, boolean apache)
+            throws Exception {
+        String topic = "bench-days";
+        int days = Integer.getInteger("bench.days", 1000);
+        long total = (long) days * Integer.getInteger("bench.records.per.day", 200);
+        cluster.createTopic(topic, 4);
+        produce(cluster, topic, total, i -> BASE + (i % days) * DAY + i % 1000);
+        System.out.printf("Many partition values: %,d records over %,d days, all days interleaved, table partitioned "
+                + "by day(created), commits every 10 s, -Xmx1g, %d s allowed%n", total, days, DAYS_LIMIT.toSeconds());
+        Map<String, String> hive = sink(s3, topic, "unused");
+        hive.put("rotate.schedule.interval.ms", "10000");
+        Map<String, String> ours = tables.sluice(hive, "days_sluice");
+        ours.put("partitioner.class", "daily");
+        ours.put("timestamp.extractor", "RecordField");
+        ours.put("timestamp.field", "created");
+        tableRun(cluster, tables, "Sluice table.format=iceberg", "iceberg-days", ours, topic, "days_sluice");
+        if (apache) {
+            cluster.createTopic("control-apache-days", 1);
+            Map<String, String> theirs = tables.apache(hive, "days_apache", "control-apache-days", 10_000);
+            theirs.put("iceberg.tables.default-partition-by", "day(created)");
+            tableRun(cluster, tables, "Apache Iceberg's sink", "apache-days", theirs, topic, "days_apache");
+        }
+    }
+
+    private void tableRun(ConnectCluster cluster, IcebergTables tables, String label, String name,
+            Map<String, String> config, String topic, String table) throws Exception {
+        long oomsBefore = outOfMemoryErrors(cluster);
+        Result r = measure(cluster, name, config, topic, cluster.worker(0), null, DAYS_LIMIT, () -> tables.rows(table));
+        long rows = tables.rows(table);
+        System.out.printf("  %s: %,.0f records/s, %s; %,d rows in %,d data files; peak heap %.0f MiB, peak old "
+                + "generation after a GC %.0f MiB; lines naming OutOfMemoryError in the worker's log: %d%n", label,
+                r.rate, r.ending, rows, rows == 0 ? 0 : tables.files(table), r.peakHeap / 1048576.0,
+                r.peakAfterGc / 1048576.0, outOfMemoryErrors(cluster) - oomsBefore);
+    }
+
+    private static long outOfMemoryErrors(ConnectCluster cluster) {
+        return cluster.logTails(1_000_000).lines().filter(l -> l.contains("OutOfMemoryError")).count();
+    }
+
+    /**
+     * Times {@code bench-orders} into table {@code bench.<table>} through Sluice's {@code table.format=iceberg} or,
+     * with {@code apache}, Apache Iceberg's sink (its control topic created here); delivered = rows in the table.
+     */
+    private Result measureTable(ConnectCluster cluster, IcebergTables tables, String name, String table,
+            boolean apache, Runnable atEnd) throws Exception {
+        Map<String, String> hive = sink(tables.s3(), "bench-orders", "unused");
+        Map<String, String> config;
+        if (apache) {
+            cluster.createTopic("control-" + name, 1);
+            config = tables.apache(hive, table, "control-" + name, SINGLE_COMMIT_MS);
+        } else {
+            config = tables.sluice(hive, table);
+        }
+        return measure(cluster, name, config, "bench-orders", name.startsWith("warmup") ? null : cluster.worker(0),
+                atEnd, TIMEOUT, () -> tables.rows(table));
     }
 
     /**
@@ -331,42 +436,16 @@ public final class S3SinkBenchmark {
         c.put("tasks.max", "1");
         c.put("topics.dir", dir);
         c.put("flush.size", "250000");
-        c.put("rotate.schedule.interval.ms", "2000");
+        c.put("rotate.schedule.interval.ms", Long.toString(SINGLE_COMMIT_MS));
         c.put("parquet.codec", "snappy");
         return converters(c);
-    }
-
-    /**
-     * The same sink committing into an Iceberg table {@code bench.<table>} of a JDBC catalog on the local PostgreSQL,
-     * its warehouse in the bench bucket: the Hive layout's settings otherwise.
-     */
-    private static Map<String, String> iceberg(S3Server s3, String topic, String table) {
-        Map<String, String> c = sink(s3, topic, "unused");
-        c.put("table.format", "iceberg");
-        c.put("iceberg.catalog.type", "jdbc");
-        c.put("iceberg.catalog.uri", BenchSupport.postgresUrl());
-        c.put("iceberg.catalog.warehouse", "s3://bench/iceberg");
-        c.put("iceberg.tables", "bench." + table);
-        c.put("iceberg.tables.auto-create-enabled", "true");
-        return c;
-    }
-
-    /** Drops the catalog entries earlier runs left (their files were in S3 servers that are gone). */
-    private static void forgetIcebergTables(S3Server s3) {
-        Map<String, String> p = s3.icebergFileIo();
-        p.put("type", "jdbc");
-        p.put("uri", BenchSupport.postgresUrl());
-        p.put("warehouse", "s3://bench/iceberg");
-        io.sluice.connect.testkit.IcebergRestCatalog.forget(
-                org.apache.iceberg.CatalogUtil.buildIcebergCatalog("iceberg", p, null),
-                org.apache.iceberg.catalog.Namespace.of("bench"));
     }
 
     /** Each figure's median over the runs (records/s, MB/s, CPU and heap taken separately). */
     private static Result median(List<Result> runs) {
         return new Result(runs.get(0).count, med(runs, Result::rate), med(runs, Result::mbps), med(runs, Result::cpu),
                 med(runs, Result::sluiceThreads), (long) med(runs, r -> r.peakHeap), (long) med(runs, r -> r.peakOld), (long) med(runs,
-                r -> r.peakAfterGc));
+                r -> r.peakAfterGc), runs.get(0).ending);
     }
 
     private static double med(List<Result> runs, java.util.function.ToDoubleFunction<Result> f) {
@@ -390,7 +469,7 @@ public final class S3SinkBenchmark {
      * Sluice threads alone, heap peaks.
      */
     private record Result(long count, double rate, double mbps, double cpu, double sluiceThreads, long peakHeap,
-            long peakOld, long peakAfterGc) {
+            long peakOld, long peakAfterGc, String ending) {
     }
 
     /**
@@ -399,6 +478,19 @@ public final class S3SinkBenchmark {
      */
     private Result measure(ConnectCluster cluster, String name, Map<String, String> config, String topic,
             ConnectWorker heapOf, Runnable atEnd) throws Exception {
+        try (Admin admin = cluster.admin()) {
+            return measure(cluster, name, config, topic, heapOf, atEnd, TIMEOUT,
+                    () -> BenchSupport.committedOffsets(admin, name));
+        }
+    }
+
+    /**
+     * Times a sink from creation until {@code delivered} (records where readers see them: committed offsets of the
+     * Hive layout, rows in an Iceberg table) reaches the records of {@code topic}, its task fails, or {@code limit}
+     * passes; {@code atEnd} (if any) runs then, before the connector is deleted.
+     */
+    private Result measure(ConnectCluster cluster, String name, Map<String, String> config, String topic,
+            ConnectWorker heapOf, Runnable atEnd, Duration limit, Callable<Long> delivered) throws Exception {
         try (Admin admin = cluster.admin(); BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf)) {
             long count = BenchSupport.endOffsets(admin, topic);
             ConnectWorker worker = cluster.worker(0);
@@ -407,19 +499,50 @@ public final class S3SinkBenchmark {
             long start = System.nanoTime();
             cluster.rest().createConnector(name, config);
             try {
-                Wait.until(count + " offsets of " + topic + " committed by " + name, TIMEOUT,
-                        () -> BenchSupport.committedOffsets(admin, name) >= count);
+                String[] ending = {"complete"};
+                long[] done = {0};
+                try {
+                    Wait.until(count + " records of " + topic + " delivered by " + name, limit, () -> {
+                        done[0] = delivered.call();
+                        if (done[0] < count && failed(cluster, name)) {
+                            ending[0] = "task failed";
+                            return true;
+                        }
+                        return done[0] >= count;
+                    });
+                } catch (AssertionError | RuntimeException e) {
+                    if (limit.equals(TIMEOUT)) {
+                        throw e;
+                    }
+                    ending[0] = "not complete after " + limit.toSeconds() + " s";
+                }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(worker) - cpuBefore, count);
-                double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker), count);
+                double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(worker) - cpuBefore, done[0]);
+                double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker),
+                        done[0]);
                 if (atEnd != null) {
                     atEnd.run();
                 }
-                return new Result(count, count / seconds, valueBytes.getOrDefault(topic, 0L) / seconds / 1e6, cpu,
-                        threads, heap.peak(), heap.peakOld(), heap.peakAfterGc());
+                return new Result(done[0], done[0] / seconds, valueBytes.getOrDefault(topic, 0L) * done[0] / count
+                        / seconds / 1e6, cpu, threads, heap.peak(), heap.peakOld(), heap.peakAfterGc(), ending[0]);
             } finally {
                 cluster.rest().deleteConnector(name);
             }
+        }
+    }
+
+    /** Whether a task of connector {@code name} reports FAILED (false while the worker does not answer). */
+    private static boolean failed(ConnectCluster cluster, String name) {
+        try {
+            JsonNode status = cluster.rest().status(name);
+            for (JsonNode t : status.path("tasks")) {
+                if ("FAILED".equals(t.path("state").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
