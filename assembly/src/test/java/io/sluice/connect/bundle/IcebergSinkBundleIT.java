@@ -187,4 +187,38 @@ class IcebergSinkBundleIT {
             cluster.rest().deleteConnector("iceberg-rescaled");
         }
     }
+
+    @Test
+    void everyOffsetOnceInEachTableOfARoutedSinkAcrossAWorkerKill() throws Exception {
+        ConnectCluster cluster = CLUSTER.cluster();
+        for (ConnectWorker w : cluster.workers()) {
+            if (!w.isAlive()) {
+                w.restart(TIMEOUT); // another test killed it
+            }
+        }
+        String topic = "orders-routed";
+        cluster.createTopic(topic, 4);
+        cluster.produce(topic, S3SinkBundleIT.orders(0, 3000));
+        // customer.email is c0@x.io .. c9@x.io by id % 10: half the orders to each table.
+        Map<String, String> config = sink(topic, "routed_low");
+        config.put("iceberg.tables", "lake.routed_low, lake.routed_high");
+        config.put("iceberg.tables.route-field", "customer.email");
+        config.put("iceberg.table.lake.routed_low.route-regex", "c[0-4]@.*");
+        config.put("iceberg.table.lake.routed_high.route-regex", "c[5-9]@.*");
+        cluster.rest().run("iceberg-routed", config, 2, TIMEOUT);
+        try {
+            Wait.until("the first commits", TIMEOUT,
+                    () -> rowsThroughCatalog("routed_low") > 0 && rowsThroughCatalog("routed_high") > 0);
+            String victimId = cluster.rest().status("iceberg-routed").at("/tasks/0/worker_id").asText();
+            ConnectWorker victim = cluster.workers().stream().filter(w -> w.workerId().equals(victimId)).findFirst()
+                    .orElseThrow();
+            victim.kill();
+            cluster.produce(topic, S3SinkBundleIT.orders(3000, 6000));
+            assertEveryOffsetOnce("routed_low", 3000);
+            assertEveryOffsetOnce("routed_high", 3000);
+            victim.restart(TIMEOUT);
+        } finally {
+            cluster.rest().deleteConnector("iceberg-routed");
+        }
+    }
 }

@@ -2,7 +2,8 @@ package io.sluice.connect.s3;
 
 import io.sluice.connect.common.SluiceVersion;
 import io.sluice.connect.common.config.PeerKeys;
-import io.sluice.connect.s3.iceberg.IcebergTable;
+import io.sluice.connect.s3.iceberg.IcebergCatalog;
+import io.sluice.connect.s3.iceberg.TableRouter;
 import io.sluice.connect.s3.storage.Credentials;
 import io.sluice.connect.s3.storage.S3Storage;
 import io.sluice.connect.s3.write.SinkWriter;
@@ -105,7 +106,10 @@ public class S3ParquetSinkConnector extends SinkConnector {
         return result;
     }
 
-    /** The Iceberg settings: the table named, a partition spec, and the catalog reachable with the table in it. */
+    /**
+     * The Iceberg settings: tables named (or dynamic routing), a partition spec, and the catalog reachable with the
+     * fixed tables in it unless auto-create is on.
+     */
     private static boolean validTable(S3SinkConfig config, Config result) {
         try {
             config.icebergPartitionBy();
@@ -113,15 +117,24 @@ public class S3ParquetSinkConnector extends SinkConnector {
             error(result, S3SinkConfig.ICEBERG_PARTITION_BY, e.getMessage());
             return false;
         }
-        try (IcebergTable table = config.icebergTable()) {
-            if (!table.exists() && !config.getBoolean(S3SinkConfig.ICEBERG_AUTO_CREATE)) {
-                error(result, S3SinkConfig.ICEBERG_TABLES, "Iceberg table " + table.name() + " does not exist: "
-                        + "create it, or set iceberg.tables.auto-create-enabled=true");
-                return false;
+        try (IcebergCatalog catalog = config.icebergCatalog()) {
+            List<String> fixed = config.getBoolean(S3SinkConfig.ICEBERG_DYNAMIC) ? List.of()
+                    : config.icebergTables().stream().filter(t -> !t.contains(TableRouter.TOPIC)).toList();
+            for (String name : fixed) {
+                if (!catalog.table(name).exists() && !config.getBoolean(S3SinkConfig.ICEBERG_AUTO_CREATE)) {
+                    error(result, S3SinkConfig.ICEBERG_TABLES, "Iceberg table " + name + " does not exist: "
+                            + "create it, or set iceberg.tables.auto-create-enabled=true");
+                    return false;
+                }
+            }
+            if (fixed.isEmpty()) {
+                catalog.check();
             }
         } catch (org.apache.kafka.common.config.ConfigException e) {
-            error(result, e.getMessage().contains(S3SinkConfig.ICEBERG_CATALOG + ".type")
-                    ? S3SinkConfig.ICEBERG_CATALOG : S3SinkConfig.ICEBERG_TABLES, e.getMessage());
+            String message = e.getMessage();
+            error(result, message.contains(S3SinkConfig.ICEBERG_CATALOG + ".type") ? S3SinkConfig.ICEBERG_CATALOG
+                    : message.contains("configuration " + S3SinkConfig.ICEBERG_ROUTE_FIELD)
+                    ? S3SinkConfig.ICEBERG_ROUTE_FIELD : S3SinkConfig.ICEBERG_TABLES, message);
             return false;
         } catch (RuntimeException e) {
             error(result, S3SinkConfig.ICEBERG_CATALOG, "Cannot use the Iceberg catalog configured by "

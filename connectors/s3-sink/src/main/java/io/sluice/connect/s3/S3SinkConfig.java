@@ -88,6 +88,12 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String ICEBERG_AUTO_CREATE = "iceberg.tables.auto-create-enabled";
     public static final String ICEBERG_EVOLVE = "iceberg.tables.evolve-schema-enabled";
     public static final String ICEBERG_PARTITION_BY = "iceberg.tables.default-partition-by";
+    public static final String ICEBERG_DYNAMIC = "iceberg.tables.dynamic-enabled";
+    public static final String ICEBERG_ROUTE_FIELD = "iceberg.tables.route-field";
+    /** Per-table keys, as in Iceberg's sink: iceberg.table.&lt;name&gt;.route-regex and .partition-by. */
+    public static final String ICEBERG_TABLE_PREFIX = "iceberg.table.";
+    static final String ROUTE_REGEX = ".route-regex";
+    static final String PARTITION_BY = ".partition-by";
     /** Confluent's name for conditional writes; read when ours is not set. */
     static final String CONFLUENT_CONDITIONAL_WRITES = "enable.conditional.writes";
 
@@ -170,10 +176,6 @@ public final class S3SinkConfig extends AbstractConfig {
 
     /** Keys of Apache Iceberg's sink that Sluice does not define: accepted with a WARN, or refused at validate. */
     static final PeerKeys ICEBERG_SINK = PeerKeys.of("Apache Iceberg's sink")
-            .refusedUnless("iceberg.tables.dynamic-enabled", "false"::equalsIgnoreCase, "records are not routed to "
-                    + "tables by a field yet; iceberg.tables names the one table of this connector")
-            .refusedUnless("iceberg.tables.route-field", String::isEmpty, "records are not routed to tables by a "
-                    + "field yet; iceberg.tables names the one table of this connector")
             .refusedUnless("iceberg.tables.default-id-columns", String::isEmpty, "the sink appends; upserts by "
                     + "identifier columns (equality deletes) are not supported")
             .refusedUnless("iceberg.tables.upsert-mode-enabled", "false"::equalsIgnoreCase, "the sink appends; "
@@ -407,10 +409,23 @@ public final class S3SinkConfig extends AbstractConfig {
                         + "the default io-impl; s3.endpoint, s3.path-style-access, the access keys and "
                         + "client.region default to store.url, s3.path.style.access.enabled, aws.access.key.id, "
                         + "aws.secret.access.key and s3.region.", ICEBERG, ++order, Width.MEDIUM, "Catalog name")
-                .define(ICEBERG_TABLES, Type.STRING, "", Importance.HIGH, "As in Iceberg's sink: the table every "
-                        + "record goes to, namespace.table (one table per connector for now). Its data files go "
-                        + "where the table's location provider puts them, which must be in s3.bucket.name.", ICEBERG,
-                        ++order, Width.MEDIUM, "Table")
+                .define(ICEBERG_TABLES, Type.LIST, "", Importance.HIGH, "As in Iceberg's sink: the tables records "
+                        + "go to, namespace.table, comma-separated: every record to each of them, or, with "
+                        + "iceberg.tables.route-field, to those whose iceberg.table.<name>.route-regex matches the "
+                        + "field's value. Ours: ${topic} in a name stands for the record's topic with dots as "
+                        + "underscores (a table per topic, e.g. lake.${topic}). Data files go where a table's location "
+                        + "provider puts them, which must be in s3.bucket.name.", ICEBERG, ++order, Width.LONG,
+                        "Tables")
+                .define(ICEBERG_ROUTE_FIELD, Type.STRING, "", Importance.MEDIUM, "As in Iceberg's sink: the record "
+                        + "field (a dotted name reaches into nested fields) whose value routes the record: matched "
+                        + "against each table's iceberg.table.<name>.route-regex, or, with "
+                        + "iceberg.tables.dynamic-enabled, naming the table itself. A record no regex matches goes "
+                        + "to no table (counted in records-skipped-total).", ICEBERG, ++order, Width.MEDIUM,
+                        "Route field")
+                .define(ICEBERG_DYNAMIC, Type.BOOLEAN, false, Importance.MEDIUM, "As in Iceberg's sink: each record "
+                        + "goes to the table its iceberg.tables.route-field names (namespace.table, lower-cased); a "
+                        + "record without that value is a bad record (errors.tolerance decides).", ICEBERG, ++order,
+                        Width.SHORT, "Dynamic tables")
                 .define(ICEBERG_AUTO_CREATE, Type.BOOLEAN, false, Importance.MEDIUM, "As in Iceberg's sink: create "
                         + "the table (and its namespace) from the first record's schema when it does not exist.",
                         ICEBERG, ++order, Width.SHORT, "Create the table")
@@ -591,12 +606,44 @@ public final class S3SinkConfig extends AbstractConfig {
         return Choice.normalize(getString(TABLE_FORMAT)).equals("iceberg");
     }
 
-    /** The Iceberg table of table.format=iceberg, its catalog built from iceberg.catalog.* and the S3 settings. */
-    public io.sluice.connect.s3.iceberg.IcebergTable icebergTable() {
-        if (getString(ICEBERG_TABLES).isBlank()) {
-            throw new ConfigException(ICEBERG_TABLES, "", "table.format=iceberg needs the table to write: "
-                    + "namespace.table");
+    /** The tables of iceberg.tables (names, possibly with ${topic}). */
+    public List<String> icebergTables() {
+        return getList(ICEBERG_TABLES).stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+
+    /** Where records go among the tables: iceberg.tables, its route field and regexes, or dynamic routing. */
+    public io.sluice.connect.s3.iceberg.TableRouter tableRouter() {
+        boolean dynamic = getBoolean(ICEBERG_DYNAMIC);
+        String field = getString(ICEBERG_ROUTE_FIELD).trim();
+        if (dynamic && field.isEmpty()) {
+            throw new ConfigException(ICEBERG_ROUTE_FIELD, "", "iceberg.tables.dynamic-enabled=true routes each "
+                    + "record to the table a field names: set iceberg.tables.route-field to that field");
         }
+        if (!dynamic && icebergTables().isEmpty()) {
+            throw new ConfigException(ICEBERG_TABLES, "", "table.format=iceberg needs the table to write: "
+                    + "namespace.table (or several, comma-separated; or iceberg.tables.dynamic-enabled=true)");
+        }
+        Map<String, java.util.regex.Pattern> regexes = new java.util.HashMap<>();
+        for (String table : icebergTables()) {
+            Object regex = originals().get(ICEBERG_TABLE_PREFIX + table + ROUTE_REGEX);
+            if (regex != null && !regex.toString().isBlank()) {
+                try {
+                    regexes.put(table, java.util.regex.Pattern.compile(regex.toString()));
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new ConfigException(ICEBERG_TABLE_PREFIX + table + ROUTE_REGEX, regex,
+                            "Not a regular expression: " + e.getDescription());
+                }
+            }
+        }
+        return new io.sluice.connect.s3.iceberg.TableRouter(icebergTables(), field, dynamic, regexes);
+    }
+
+    /**
+     * The catalog of table.format=iceberg, built from iceberg.catalog.* and the S3 settings, with the tables'
+     * settings.
+     */
+    public io.sluice.connect.s3.iceberg.IcebergCatalog icebergCatalog() {
+        tableRouter(); // the tables are named, and their regexes compile
         Map<String, String> catalog = new java.util.HashMap<>();
         originalsWithPrefix(ICEBERG_CATALOG_PREFIX).forEach((k, v) -> catalog.put(k, String.valueOf(v)));
         if (!catalog.containsKey("type") && !catalog.containsKey("catalog-impl")) { // Iceberg would try Hive's
@@ -617,16 +664,26 @@ public final class S3SinkConfig extends AbstractConfig {
             catalog.putIfAbsent("s3.access-key-id", getString(ACCESS_KEY_ID));
             catalog.putIfAbsent("s3.secret-access-key", getPassword(SECRET_ACCESS_KEY).value());
         }
-        return new io.sluice.connect.s3.iceberg.IcebergTable(getString(ICEBERG_CATALOG), catalog,
-                getString(ICEBERG_TABLES), getBoolean(ICEBERG_AUTO_CREATE), getBoolean(ICEBERG_EVOLVE),
-                icebergPartitionBy());
+        Map<String, List<String>> partitionBy = new java.util.HashMap<>();
+        for (String table : icebergTables()) {
+            Object terms = originals().get(ICEBERG_TABLE_PREFIX + table + PARTITION_BY);
+            if (terms != null) {
+                partitionBy.put(table, partitionTerms(terms.toString()));
+            }
+        }
+        return new io.sluice.connect.s3.iceberg.IcebergCatalog(getString(ICEBERG_CATALOG), catalog,
+                getBoolean(ICEBERG_AUTO_CREATE), getBoolean(ICEBERG_EVOLVE), icebergPartitionBy(), partitionBy);
+    }
+
+    /** Partition terms separated by commas, which also separate the arguments of bucket(id, 16): split outside. */
+    private static List<String> partitionTerms(String terms) {
+        return java.util.Arrays.stream(terms.split(",(?![^()]*\\))")).map(String::trim).filter(t -> !t.isEmpty())
+                .toList();
     }
 
     /** iceberg.tables.default-partition-by, or the terms partitioner.class means; a ConfigException if none can. */
     public List<String> icebergPartitionBy() {
-        // Commas separate terms, not the arguments of bucket(id, 16).
-        List<String> terms = java.util.Arrays.stream(getString(ICEBERG_PARTITION_BY).split(",(?![^()]*\\))"))
-                .map(String::trim).filter(t -> !t.isEmpty()).toList();
+        List<String> terms = partitionTerms(getString(ICEBERG_PARTITION_BY));
         if (!terms.isEmpty()) {
             return terms;
         }

@@ -26,12 +26,12 @@ class IcebergConfigTest {
     @Test
     void keysOfIcebergsSinkForWhatSluiceDoesNotDoAreRefusedNamingTheWayOut() {
         Map<String, String> p = base();
-        p.put("iceberg.tables.dynamic-enabled", "true");
+        p.put("iceberg.tables.upsert-mode-enabled", "true");
         p.put("iceberg.tables.default-id-columns", "id");
         p.put("iceberg.control.commit.interval-ms", "10000");
         Map<String, List<String>> e = Validate.errors(p);
-        assertThat(e).containsOnlyKeys("iceberg.tables.dynamic-enabled", "iceberg.tables.default-id-columns");
-        assertThat(e.get("iceberg.tables.dynamic-enabled").get(0)).contains("iceberg.tables");
+        assertThat(e).containsOnlyKeys("iceberg.tables.upsert-mode-enabled", "iceberg.tables.default-id-columns");
+        assertThat(e.get("iceberg.tables.default-id-columns").get(0)).contains("appends");
         assertThat(S3SinkConfig.peerWarnings(p)).containsOnlyKeys("iceberg.control.commit.interval-ms");
     }
 
@@ -72,5 +72,27 @@ class IcebergConfigTest {
         e = Validate.errors(p);
         assertThat(e).containsOnlyKeys("iceberg.catalog");
         assertThat(e.get("iceberg.catalog").get(0)).contains("iceberg.catalog.type to rest, jdbc or glue");
+    }
+
+    @Test
+    void routingNeedsItsFieldAndRegexesThatCompileEachReportedOnItsKey() {
+        Map<String, String> p = base();
+        p.put("iceberg.tables", "");
+        p.put("iceberg.tables.dynamic-enabled", "true");
+        Map<String, List<String>> e = Validate.errors(p);
+        assertThat(e).containsOnlyKeys("iceberg.tables.route-field");
+        assertThat(e.get("iceberg.tables.route-field").get(0)).contains("set iceberg.tables.route-field");
+        p = base();
+        p.put("iceberg.tables", "db.eu,db.us");
+        p.put("iceberg.tables.route-field", "region");
+        p.put("iceberg.table.db.eu.route-regex", "eu-(");
+        e = Validate.errors(p);
+        assertThat(e).containsOnlyKeys("iceberg.tables");
+        assertThat(e.get("iceberg.tables").get(0)).contains("iceberg.table.db.eu.route-regex")
+                .contains("Not a regular expression");
+        // Valid routing reaches the catalog, which does not answer here.
+        p.put("iceberg.table.db.eu.route-regex", "eu-.*");
+        assertThat(Validate.errors(p)).containsOnlyKeys("iceberg.catalog");
+        assertThat(new S3SinkConfig(p).tableRouter().single()).isFalse();
     }
 }

@@ -448,4 +448,129 @@ class IcebergSinkIT {
         // The first record created the table (no claim needed before): then all thousand files in one append.
         assertThat(table.snapshots()).hasSize(1);
     }
+
+    /** The offsets of each partition a table must hold, each once. */
+    private static void assertHolds(Table table, Map<Integer, Set<Long>> expected) throws Exception {
+        Map<Integer, Map<Long, Integer>> seen = offsetsInTable(table);
+        for (var e : expected.entrySet()) {
+            Map<Long, Integer> counts = seen.getOrDefault(e.getKey(), Map.of());
+            assertThat(counts.keySet()).as("offsets of partition %s in %s", e.getKey(), table.name())
+                    .isEqualTo(e.getValue());
+            assertThat(counts.values()).as("copies per offset of partition %s", e.getKey()).containsOnly(1);
+        }
+    }
+
+    private static Set<Long> offsetsWhere(long end, java.util.function.LongPredicate test) {
+        return java.util.stream.LongStream.range(0, end).filter(test).boxed()
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    @ParameterizedTest(name = "{0} catalog")
+    @ValueSource(strings = {"jdbc", "rest"})
+    void recordsRoutedByANestedFieldLandOnceInEachMatchingTableAfterAKillAndAReplayFromTheStart(String catalog)
+            throws Exception {
+        String bucket = "ice-routed";
+        String eu = table("eu");
+        String us = table("us");
+        Set<TopicPartition> tps = Set.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1));
+        // ship.city is c0..c6 by offset % 7: c0-c3 go to one table, c3-c6 to the other, c3 to both.
+        Map<String, String> props = props(catalog, bucket, eu, 30);
+        props.put("iceberg.tables", "sluice_it." + eu + ", sluice_it." + us);
+        props.put("iceberg.tables.route-field", "ship.city");
+        props.put("iceberg.table.sluice_it." + eu + ".route-regex", "c[0-3]");
+        props.put("iceberg.table.sluice_it." + us + ".route-regex", "c[3-6]");
+        RecordingContext first = new RecordingContext(tps, false);
+        S3ParquetSinkTask a = first.start(props);
+        for (int p = 0; p < 2; p++) {
+            for (long o = 0; o < 500; o += 100) {
+                a.put(Orders.records(p, o, o + 100));
+            }
+        }
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = a.preCommit(Map.of());
+        for (String t : List.of(eu, us)) { // both tables hold files of both partitions, some beyond an open one
+            assertThat(IcebergTable.offsets(load(catalog, bucket, t))).containsOnlyKeys("orders/0", "orders/1");
+            assertThat(offsetsInTable(load(catalog, bucket, t))).containsOnlyKeys(0, 1);
+        }
+        // Killed: no close, no stop. The successor does not rewind (each table holds its own offsets): partition 0
+        // resumes at its committed offset, as a worker would; partition 1 is replayed from the start.
+        Map<String, String> flush = new HashMap<>(props);
+        flush.put("rotate.schedule.interval.ms", "1");
+        RecordingContext second = new RecordingContext(tps, false);
+        S3ParquetSinkTask b = second.start(flush);
+        assertThat(second.rewinds).isEmpty();
+        TopicPartition tp0 = new TopicPartition("orders", 0);
+        long from0 = committed.containsKey(tp0) ? committed.get(tp0).offset() : 0;
+        for (long o = from0; o < 500; o += 37) {
+            b.put(Orders.records(0, o, Math.min(500, o + 37)));
+        }
+        for (long o = 0; o < 500; o += 37) {
+            b.put(Orders.records(1, o, Math.min(500, o + 37)));
+        }
+        RecordingContext.awaitCommitted(b, 500, Duration.ofSeconds(30));
+        b.stop();
+        Set<Long> inEu = offsetsWhere(500, o -> o % 7 <= 3);
+        Set<Long> inUs = offsetsWhere(500, o -> o % 7 >= 3);
+        assertHolds(load(catalog, bucket, eu), Map.of(0, inEu, 1, inEu));
+        assertHolds(load(catalog, bucket, us), Map.of(0, inUs, 1, inUs));
+    }
+
+    private static final Schema ROUTED = SchemaBuilder.struct().name("Routed").field("id", Schema.INT64_SCHEMA)
+            .field("dest", Schema.OPTIONAL_STRING_SCHEMA).build();
+
+    @org.junit.jupiter.api.Test
+    void dynamicRoutingCreatesTheTableARecordNamesAndARecordNamingNoneIsABadRecord() throws Exception {
+        String bucket = "ice-dynamic";
+        String base = table("dyn");
+        TopicPartition tp = new TopicPartition("routed", 0);
+        Map<String, String> props = props("jdbc", bucket, base, 1000);
+        props.remove("iceberg.tables");
+        props.put("partitioner.class", "default");
+        props.put("iceberg.tables.dynamic-enabled", "true");
+        props.put("iceberg.tables.route-field", "dest");
+        props.put("rotate.schedule.interval.ms", "1");
+        List<SinkRecord> records = new java.util.ArrayList<>();
+        for (long o = 0; o < 90; o++) {
+            String dest = o == 45 ? null : "SLUICE_IT." + base.toUpperCase(java.util.Locale.ROOT) + "_" + o % 3;
+            records.add(new SinkRecord("routed", 0, null, null, ROUTED,
+                    new Struct(ROUTED).put("id", o).put("dest", dest), o));
+        }
+        RecordingContext ctx = new RecordingContext(Set.of(tp), true);
+        S3ParquetSinkTask task = ctx.start(props);
+        task.put(records);
+        RecordingContext.awaitCommitted(task, 90, Duration.ofSeconds(30));
+        task.stop();
+        assertThat(ctx.errant).extracting(SinkRecord::kafkaOffset).containsExactly(45L);
+        for (int t = 0; t < 3; t++) {
+            int k = t;
+            assertHolds(load("jdbc", bucket, base + "_" + t), Map.of(0, offsetsWhere(90, o -> o % 3 == k && o != 45)));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTopicPlaceholderGivesEachTopicItsOwnTable() throws Exception {
+        String bucket = "ice-per-topic";
+        String base = table("t");
+        Set<TopicPartition> tps = Set.of(new TopicPartition("orders", 0), new TopicPartition("orders.returns", 0));
+        Map<String, String> props = props("jdbc", bucket, base, 1000);
+        props.put("iceberg.tables", "sluice_it." + base + "_${topic}");
+        props.put("rotate.schedule.interval.ms", "1");
+        List<SinkRecord> records = new java.util.ArrayList<>(Orders.records(0, 0, 40));
+        for (SinkRecord r : Orders.records(0, 0, 25)) {
+            records.add(new SinkRecord("orders.returns", 0, null, null, r.valueSchema(), r.value(), r.kafkaOffset()));
+        }
+        RecordingContext ctx = new RecordingContext(tps, false);
+        S3ParquetSinkTask task = ctx.start(props);
+        task.put(records);
+        Map<TopicPartition, Long> ends = Map.of(new TopicPartition("orders", 0), 40L,
+                new TopicPartition("orders.returns", 0), 25L);
+        io.sluice.connect.testkit.Wait.until("both topics committed", Duration.ofSeconds(30), () -> {
+            task.put(List.of());
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            task.preCommit(Map.of()).forEach((tp, o) -> offsets.put(tp, o.offset()));
+            return offsets.equals(ends);
+        });
+        task.stop();
+        assertExactlyOnce(load("jdbc", bucket, base + "_orders"), Map.of(0, 40L));
+        assertExactlyOnce(load("jdbc", bucket, base + "_orders_returns"), Map.of(0, 25L));
+    }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Driver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,14 +11,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.BaseTable;
-import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
@@ -61,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * newer owner has claimed its partitions: the catalog's compare-and-swap on that snapshot makes check and commit one
  * step. So a zombie's commit never lands, and every offset is in the table once.
  */
-public final class IcebergTable implements AutoCloseable {
+public final class IcebergTable {
 
     /** The snapshot-summary key of the partitions' epochs and offsets. */
     public static final String OFFSETS = "sluice.kafka-offsets";
@@ -91,6 +87,7 @@ public final class IcebergTable implements AutoCloseable {
     private volatile long commits;
     private volatile long commitMillis;
     private volatile long lastCommitMillis;
+    private volatile long lastCommitAt;
 
     /** Files completed for a partition, their offset ranges, and the offset the table reaches with them. */
     private record Staged(List<DataFile> files, List<Range> ranges, long offset) {
@@ -136,26 +133,6 @@ public final class IcebergTable implements AutoCloseable {
         Moved() {
             super(null, null, false, false);
         }
-    }
-
-    public IcebergTable(String catalogName, Map<String, String> catalogProperties, String table, boolean autoCreate,
-            boolean evolve, List<String> partitionBy) {
-        this(catalog(catalogName, catalogProperties), TableIdentifier.parse(table), autoCreate, evolve, partitionBy);
-    }
-
-    private static Catalog catalog(String name, Map<String, String> properties) {
-        if ("jdbc".equalsIgnoreCase(properties.get(CatalogUtil.ICEBERG_CATALOG_TYPE))) {
-            // DriverManager only hands a connection to code that can see the driver: register the plugin's own
-            // drivers (PostgreSQL, MariaDB) from its class loader, which the worker's DriverManager never scanned.
-            ServiceLoader.load(Driver.class, IcebergTable.class.getClassLoader()).stream().forEach(p -> {
-                try {
-                    p.get();
-                } catch (ServiceConfigurationError e) {
-                    log.debug("JDBC driver {} not loaded", p.type(), e);
-                }
-            });
-        }
-        return CatalogUtil.buildIcebergCatalog(name, properties, null);
     }
 
     IcebergTable(Catalog catalog, TableIdentifier id, boolean autoCreate, boolean evolve, List<String> partitionBy) {
@@ -370,8 +347,19 @@ public final class IcebergTable implements AutoCloseable {
         staged.put(tp, new Staged(allFiles, allRanges, offset));
     }
 
+    /** Whether the next {@link #commit()} has work: staged files, or a commit of unknown outcome to resolve. */
+    public boolean pending() {
+        return !staged.isEmpty() || uncertain != null;
+    }
+
     public boolean hasStaged(TopicPartition tp) {
         return staged.containsKey(tp);
+    }
+
+    /** The first offset of the files staged for {@code tp}, or -1 if none are. */
+    public long stagedFrom(TopicPartition tp) {
+        Staged s = staged.get(tp);
+        return s == null ? -1 : s.ranges.stream().mapToLong(Range::start).min().orElse(-1);
     }
 
     /** The first offset of {@code tp} not yet in the table, or -1 if unknown. */
@@ -489,7 +477,8 @@ public final class IcebergTable implements AutoCloseable {
             commits++;
             return next;
         } finally {
-            lastCommitMillis = (System.nanoTime() - started) / 1_000_000;
+            lastCommitAt = System.nanoTime();
+            lastCommitMillis = (lastCommitAt - started) / 1_000_000;
             commitMillis += lastCommitMillis;
         }
     }
@@ -506,6 +495,11 @@ public final class IcebergTable implements AutoCloseable {
 
     public long lastCommitMillis() {
         return lastCommitMillis;
+    }
+
+    /** {@link System#nanoTime()} when the last commit ended (0 before the first). */
+    long lastCommitAt() {
+        return lastCommitAt;
     }
 
     private Map<String, Held> commitStateOnce(UnaryOperator<Map<String, Held>> change, List<DataFile> files,
@@ -593,17 +587,6 @@ public final class IcebergTable implements AutoCloseable {
             return out;
         } catch (IOException | ClassCastException | IndexOutOfBoundsException e) {
             throw new ConnectException("Unreadable " + OFFSETS + " in a snapshot summary of the table", e);
-        }
-    }
-
-    @Override
-    public void close() {
-        if (catalog instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.debug("Closing the Iceberg catalog failed", e);
-            }
         }
     }
 

@@ -45,6 +45,8 @@ final class PartitionWriter {
 
     private final TopicPartition tp;
     private final WriterContext ctx;
+    /** The Iceberg table this writer commits the partition's records to (table.format=iceberg), else null. */
+    private final IcebergTable table;
     private final String indexKey;
     private final Map<String, OpenFile> files = new LinkedHashMap<>();
     /** Files full or cut by a rotation rule during a batch: committed together at its end (one index write). */
@@ -65,14 +67,20 @@ final class PartitionWriter {
     /** Whether the last recovery attempt found S3 away (logged once per outage). */
     private boolean waitingForS3;
 
-    PartitionWriter(TopicPartition tp, WriterContext ctx) {
+    PartitionWriter(TopicPartition tp, WriterContext ctx, IcebergTable table) {
         this.tp = tp;
         this.ctx = ctx;
+        this.table = table;
         this.indexKey = ctx.topicsDir() + "/" + tp.topic() + "/_sluice/" + tp.partition() + ".json";
     }
 
     TopicPartition partition() {
         return tp;
+    }
+
+    /** The Iceberg table this writer commits to, or null (the Hive layout). */
+    IcebergTable table() {
+        return table;
     }
 
     /** Whether {@code record} is of this writer's partition (consecutive records mostly are: no lookup then). */
@@ -94,8 +102,8 @@ final class PartitionWriter {
      * Hive layout by reading the index, settling the uploads it lists and bumping its epoch.
      */
     void recover() {
-        if (ctx.table() != null) {
-            recoverAt(ctx.table().claim(List.of(tp)).get(tp));
+        if (table != null) {
+            recoverAt(table.claim(List.of(tp)).get(tp));
             return;
         }
         close();
@@ -141,7 +149,9 @@ final class PartitionWriter {
 
     /**
      * Starts where the Iceberg table holds the partition ({@code held}; null: not written yet, start where the
-     * consumer is): at its first offset not in the table, skipping the records of its files beyond that offset.
+     * consumer is): at its first offset not in the table, skipping the records of its files beyond that offset. The
+     * consumer is rewound there when this is the connector's only table; with several, each table's writer skips
+     * what its own table holds.
      */
     void recoverAt(IcebergTable.Held held) {
         close();
@@ -157,6 +167,8 @@ final class PartitionWriter {
         replayEnd = beyond.stream().mapToLong(OffsetIndex.Entry::end).max().orElse(-1);
         if (committed >= 0) {
             nextOffset = committed;
+        }
+        if (committed >= 0 && ctx.rewindsToTable()) {
             ctx.rewind(tp, committed);
         } else if (skippedFrom >= 0) {
             ctx.rewind(tp, skippedFrom);
@@ -183,13 +195,13 @@ final class PartitionWriter {
             }
             return false;
         } catch (RuntimeException e) {
-            if (ctx.table() == null || e instanceof ConnectException) {
+            if (table == null || e instanceof ConnectException) {
                 throw e;
             }
-            ctx.catalogFailed(tp + ": claiming it in Iceberg table " + ctx.table().name(), e); // throws when due
+            ctx.catalogFailed(tp + ": claiming it in Iceberg table " + table.name(), e); // throws when due
             if (!waitingForS3) {
                 log.warn("{}: cannot claim it in Iceberg table {} while the catalog fails ({}); the partition waits, "
-                        + "paused, and retries", tp, ctx.table().name(), e.toString());
+                        + "paused, and retries", tp, table.name(), e.toString());
                 waitingForS3 = true;
             }
             return false;
@@ -228,7 +240,7 @@ final class PartitionWriter {
             ctx.ignoredNull(record);
             return;
         }
-        String path = ctx.table() == null ? ctx.partitioner().path(record) : tablePath(record);
+        String path = table == null ? ctx.partitioner().path(record) : tablePath(record);
         if (offset <= replayEnd && index.find(path, offset, ctx.partitioner().deterministic()) != null) {
             return; // already in an object written before a restart
         }
@@ -280,13 +292,12 @@ final class PartitionWriter {
 
     /** The record's partition path in the Iceberg table, created from this record's schema if it is missing. */
     private String tablePath(SinkRecord record) {
-        IcebergTable table = ctx.table();
         if (!table.exists()) {
             Schema natural = record.valueSchema() != null ? record.valueSchema()
                     : record.value() != null ? SchemaInference.infer(record.value()) : null;
             if (natural == null) {
-                throw new DataException("The Iceberg table does not exist yet and a tombstone has no schema to "
-                        + "create it from");
+                throw new DataException("Iceberg table " + table.name() + " does not exist yet and a tombstone has no "
+                        + "schema to create it from");
             }
             table.create(ctx.formats().of(natural).avro());
         }
@@ -310,7 +321,6 @@ final class PartitionWriter {
     private OpenFile open(String path, long offset, Schema schema, OpenFile.RowFormat format, long time) {
         String attempt = UUID.randomUUID().toString();
         String name = tp.topic() + "+" + tp.partition() + "+" + String.format("%010d", offset);
-        IcebergTable table = ctx.table();
         OpenFile.TableFile tableFile = null;
         UnaryOperator<MessageType> fileSchema = UnaryOperator.identity();
         String key;
@@ -323,7 +333,7 @@ final class PartitionWriter {
             PartitionData partition = table.partitions().partition(path);
             tableFile = new OpenFile.TableFile(table.location(partition, name + "-" + attempt + ctx.extension()),
                     partition);
-            key = ctx.keyOf(tableFile.location());
+            key = ctx.keyOf(table.name(), tableFile.location());
         }
         int length = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (length > MAX_KEY_BYTES) { // S3 would refuse every request for it
@@ -365,7 +375,7 @@ final class PartitionWriter {
 
     /** Whether the partition should not be consumed for now: commits are failing, or the partition was lost. */
     boolean blocked() {
-        return fenced || !failed.isEmpty() || !recovered || ctx.table() != null && ctx.table().hasStaged(tp);
+        return fenced || !failed.isEmpty() || !recovered || table != null && table.hasStaged(tp);
     }
 
     private void commit(List<OpenFile> ready) {
@@ -377,7 +387,7 @@ final class PartitionWriter {
 
     /** Lists the files in the index, then completes their uploads; on an S3 failure keeps them for a retry. */
     private boolean complete(List<OpenFile> ready) {
-        if (ctx.table() != null) {
+        if (table != null) {
             return stage(ready);
         }
         try {
@@ -439,7 +449,7 @@ final class PartitionWriter {
             List<DataFile> files = new ArrayList<>(ready.size());
             for (int i = 0; i < ready.size(); i++) {
                 OpenFile f = ready.get(i);
-                files.add(ctx.table().dataFile(f.tableFile.location(), f.tableFile.partition(),
+                files.add(table.dataFile(f.tableFile.location(), f.tableFile.partition(),
                         streams.get(i).getPos(), f.footer()));
                 ctx.metrics().filesCommitted.incrementAndGet();
                 ctx.metrics().bytesWritten.addAndGet(streams.get(i).getPos());
@@ -448,7 +458,7 @@ final class PartitionWriter {
             for (OpenFile f : ready) {
                 ranges.add(new IcebergTable.Range(f.path, f.startOffset, f.endOffset));
             }
-            ctx.table().stage(tp, files, ranges, durableOffset(List.of()));
+            table.stage(tp, files, ranges, durableOffset(List.of()));
             ctx.health().succeeded();
             waitingForS3 = false;
             return true;
@@ -476,7 +486,9 @@ final class PartitionWriter {
      * write that uses this value.
      */
     private long durableOffset(List<OpenFile> committing) {
-        long min = nextOffset;
+        // With several tables, this writer sees only its table's records: every record the task handled below its
+        // position that goes to this table is in the table or in a file counted below.
+        long min = table != null && !ctx.rewindsToTable() ? Math.max(nextOffset, ctx.position(tp)) : nextOffset;
         for (Collection<OpenFile> held : List.of(files.values(), failed, due, committing)) {
             for (OpenFile f : held) {
                 min = min < 0 ? f.startOffset : Math.min(min, f.startOffset);
@@ -490,10 +502,29 @@ final class PartitionWriter {
         if (fenced) {
             return -1;
         }
-        if (ctx.table() != null && (ctx.table().hasStaged(tp) || !failed.isEmpty())) {
-            return ctx.table().committed(tp);
+        if (table != null && (table.hasStaged(tp) || !failed.isEmpty())) {
+            return table.committed(tp);
         }
         return durableOffset(List.of());
+    }
+
+    /**
+     * With several tables: the first offset of the files this writer holds not yet in its table (open, due, failed
+     * or staged), which the partition's committed offset must not pass; {@link Long#MAX_VALUE} if none; -1 once
+     * fenced (the partition is another task's: nothing is committed for it).
+     */
+    long heldFrom() {
+        if (fenced) {
+            return -1;
+        }
+        long min = Long.MAX_VALUE;
+        for (Collection<OpenFile> held : List.of(files.values(), failed, due)) {
+            for (OpenFile f : held) {
+                min = Math.min(min, f.startOffset);
+            }
+        }
+        long staged = table.stagedFrom(tp);
+        return staged >= 0 ? Math.min(min, staged) : min;
     }
 
     /** Gives up everything not committed (the partition was revoked or the task stops). */

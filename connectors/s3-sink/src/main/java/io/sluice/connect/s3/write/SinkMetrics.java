@@ -20,7 +20,7 @@ public final class SinkMetrics {
     final AtomicLong filesCommittedEarly = new AtomicLong();
     private LongSupplier spillBytes = () -> 0;
     private LongSupplier spilledTotal = () -> 0;
-    private io.sluice.connect.s3.iceberg.IcebergTable table;
+    private io.sluice.connect.s3.iceberg.IcebergCatalog catalog;
 
     /** The spill area's gauges: bytes on disk now, bytes ever spilled. */
     void spill(LongSupplier bytes, LongSupplier total) {
@@ -28,9 +28,9 @@ public final class SinkMetrics {
         this.spilledTotal = total;
     }
 
-    /** table.format=iceberg: the table whose commits are counted. */
-    void table(io.sluice.connect.s3.iceberg.IcebergTable committedTo) {
-        this.table = committedTo;
+    /** table.format=iceberg: the catalog whose tables' commits are counted. */
+    void tables(io.sluice.connect.s3.iceberg.IcebergCatalog committedTo) {
+        this.catalog = committedTo;
     }
 
     /** Registers the gauges; the suppliers and {@code health} are read when sampled. */
@@ -43,7 +43,8 @@ public final class SinkMetrics {
         Gauges.add(registry, "bytes-written-total", "Bytes of committed Parquet objects.", bytesWritten::get);
         Gauges.add(registry, "files-committed-total", "Parquet objects committed (uploads completed).",
                 filesCommitted::get);
-        Gauges.add(registry, "records-skipped-total", "Null-valued records ignored (behavior.on.null.values=ignore).",
+        Gauges.add(registry, "records-skipped-total", "Null-valued records ignored (behavior.on.null.values=ignore), "
+                + "and records no Iceberg table's route-regex matched.",
                 recordsSkipped::get);
         Gauges.add(registry, "records-reported-total", "Bad records sent to the errant record reporter.",
                 recordsReported::get);
@@ -64,11 +65,11 @@ public final class SinkMetrics {
                 pausedPartitions);
         Gauges.add(registry, "retrying-since-ms", "Epoch ms of the first S3 failure of the faults lasting now (0 while "
                 + "S3 answers).", health::retryingSinceMs);
-        if (table != null) {
-            io.sluice.connect.s3.iceberg.IcebergTable t = table;
-            Gauges.add(registry, "table-commits-total", "Iceberg snapshots this task committed (appends and claims).",
-                    t::commits);
-            Gauges.add(registry, "table-commit-time-ms-total", "Milliseconds spent committing to the Iceberg table, "
+        if (catalog != null) {
+            io.sluice.connect.s3.iceberg.IcebergCatalog t = catalog;
+            Gauges.add(registry, "table-commits-total", "Iceberg snapshots this task committed (appends and claims), "
+                    + "all its tables.", t::commits);
+            Gauges.add(registry, "table-commit-time-ms-total", "Milliseconds spent committing to Iceberg tables, "
                     + "retries included: divided by table-commits-total, the commit latency.", t::commitMillis);
             Gauges.add(registry, "table-commit-time-ms-last", "Milliseconds the last Iceberg commit took.",
                     t::lastCommitMillis);

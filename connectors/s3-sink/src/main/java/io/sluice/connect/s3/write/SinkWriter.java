@@ -1,7 +1,9 @@
 package io.sluice.connect.s3.write;
 
 import io.sluice.connect.s3.S3SinkConfig;
+import io.sluice.connect.s3.iceberg.IcebergCatalog;
 import io.sluice.connect.s3.iceberg.IcebergTable;
+import io.sluice.connect.s3.iceberg.TableRouter;
 import io.sluice.connect.s3.storage.S3Storage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * (local disk), so files are still committed only when due; only when the spill is full or failing are the largest
  * open files committed early. A partition whose commits fail (S3 down past the retries) is paused until they
  * succeed, so memory does not grow while S3 is away and nothing is dropped; the task stays RUNNING.
+ *
+ * <p>With table.format=iceberg each partition has a writer per table its records go to. With one table the task
+ * claims its partitions there when it opens them and rewinds to the table's offsets. With several (a fan-out, routing
+ * by field, a table per topic) the consumer resumes at the committed offset, and a partition is claimed in a table
+ * when its first record for that table comes; the partition's committed offset never passes a record that is not in
+ * its table yet.
  */
 public final class SinkWriter implements AutoCloseable {
 
@@ -34,12 +42,28 @@ public final class SinkWriter implements AutoCloseable {
 
     private final long budget;
     private final WriterContext shared;
-    /** table.format=iceberg: the table every partition's files are committed to, once per batch; else null. */
-    private final IcebergTable table;
+    /** table.format=iceberg: the catalog of the tables files are committed to, once per batch each; else null. */
+    private final IcebergCatalog catalog;
+    private final TableRouter router;
+    /** The one table of every record (one Iceberg table, not routed), else null. */
+    private final String onlyTable;
     /** Whether the last table commit failed (logged once per outage). */
     private boolean tableFailing;
     private final Spill spill;
-    private final Map<TopicPartition, PartitionWriter> writers = new HashMap<>();
+    /** A partition's writer per table (table null in the Hive layout). */
+    private record Route(TopicPartition tp, String table) {
+    }
+
+    private final Map<Route, PartitionWriter> writers = new HashMap<>();
+    /**
+     * Several tables: partitions whose records wait for a claim the catalog refused (the tables to claim them in,
+     * and the offset they are rewound to), paused until it succeeds.
+     */
+    private final Map<TopicPartition, Unclaimed> unclaimed = new HashMap<>();
+
+    private record Unclaimed(Set<String> tables, long from) {
+    }
+
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
     // What the metrics thread reads: updated by the writing thread after each batch.
     private volatile long openFilesGauge;
@@ -52,10 +76,12 @@ public final class SinkWriter implements AutoCloseable {
     public SinkWriter(S3SinkConfig config, S3Storage storage, SinkTaskContext context, SinkMetrics metrics,
             String owner) {
         this.budget = config.memoryBufferBytes();
-        this.table = config.iceberg() ? config.icebergTable() : null;
-        this.shared = new WriterContext(config, storage, context, metrics, table);
-        if (table != null) {
-            metrics.table(table);
+        this.catalog = config.iceberg() ? config.icebergCatalog() : null;
+        this.router = config.iceberg() ? config.tableRouter() : null;
+        this.onlyTable = router != null && router.single() ? config.icebergTables().get(0) : null;
+        this.shared = new WriterContext(config, storage, context, metrics, onlyTable != null);
+        if (catalog != null) {
+            metrics.tables(catalog);
         }
         this.spill = Spill.open(config.spillDir(), owner, config.spillMaxBytes());
         metrics.spill(spill::bytes, spill::spilledTotal);
@@ -67,10 +93,15 @@ public final class SinkWriter implements AutoCloseable {
     }
 
     /**
-     * Takes partitions over: recovers each from its offset index, or claims them all in the Iceberg table at once,
-     * and rewinds the consumer to where they were committed.
+     * Takes partitions over: recovers each from its offset index, or claims them all in the one Iceberg table at once
+     * and rewinds the consumer to where they were committed. With several tables, partitions are claimed in a table
+     * by their first record for it ({@link #put}).
      */
     public void open(Collection<TopicPartition> partitions) {
+        if (catalog != null && onlyTable == null) {
+            return;
+        }
+        IcebergTable table = onlyTable == null ? null : catalog.table(onlyTable);
         Map<TopicPartition, IcebergTable.Held> claimed = null;
         if (table != null) {
             try {
@@ -84,8 +115,8 @@ public final class SinkWriter implements AutoCloseable {
             }
         }
         for (TopicPartition tp : partitions) {
-            PartitionWriter w = new PartitionWriter(tp, shared);
-            writers.put(tp, w);
+            PartitionWriter w = new PartitionWriter(tp, shared, table);
+            writers.put(new Route(tp, onlyTable), w);
             if (claimed != null) {
                 w.recoverAt(claimed.get(tp));
             } else {
@@ -98,17 +129,124 @@ public final class SinkWriter implements AutoCloseable {
         for (PartitionWriter w : writers.values()) {
             w.retryFailed();
         }
-        PartitionWriter w = null;
-        for (SinkRecord r : records) {
-            if (w == null || !w.owns(r)) {
-                w = writers.computeIfAbsent(PartitionWriter.origin(r), p -> new PartitionWriter(p, shared));
+        if (catalog != null && onlyTable == null) {
+            putRouted(records);
+        } else {
+            PartitionWriter w = null;
+            for (SinkRecord r : records) {
+                if (w == null || !w.owns(r)) {
+                    TopicPartition tp = PartitionWriter.origin(r);
+                    w = writers.computeIfAbsent(new Route(tp, onlyTable), k -> new PartitionWriter(tp, shared,
+                            onlyTable == null ? null : catalog.table(onlyTable)));
+                }
+                w.write(r);
             }
-            w.write(r);
         }
         for (PartitionWriter pw : writers.values()) {
             pw.commitDue();
         }
         maintain();
+    }
+
+    /**
+     * Several tables: routes each record, claims the partitions in the tables they reach for the first time (one
+     * claim per table for the batch), then writes each record to its tables' writers. A partition whose claim fails
+     * is rewound to its first record of the batch and waits, paused, for the claim to succeed.
+     */
+    private void putRouted(Collection<SinkRecord> records) {
+        retryClaims();
+        List<SinkRecord> batch = new ArrayList<>(records);
+        Object[] routes = new Object[batch.size()]; // the tables of each record, or the reason it has none
+        Map<String, Set<TopicPartition>> toClaim = new HashMap<>();
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (int i = 0; i < routes.length; i++) {
+            SinkRecord r = batch.get(i);
+            TopicPartition tp = PartitionWriter.origin(r);
+            first.putIfAbsent(tp, r.kafkaOffset());
+            try {
+                List<String> tables = router.route(r);
+                routes[i] = tables;
+                for (String t : tables) {
+                    if (!writers.containsKey(new Route(tp, t))) {
+                        toClaim.computeIfAbsent(t, k -> new HashSet<>()).add(tp);
+                    }
+                }
+            } catch (org.apache.kafka.connect.errors.DataException e) {
+                routes[i] = e;
+            }
+        }
+        toClaim.forEach((t, tps) -> claim(t, tps, first));
+        for (int i = 0; i < routes.length; i++) {
+            SinkRecord r = batch.get(i);
+            TopicPartition tp = PartitionWriter.origin(r);
+            if (unclaimed.containsKey(tp)) {
+                continue; // rewound: read again once claimed
+            }
+            if (routes[i] instanceof RuntimeException e) {
+                shared.badRecord(r, e);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<String> tables = (List<String>) routes[i];
+                if (tables.isEmpty()) {
+                    shared.metrics().recordsSkipped.incrementAndGet(); // no route-regex matched
+                }
+                for (String t : tables) {
+                    writers.get(new Route(tp, t)).write(r);
+                }
+            }
+            shared.handled(tp, r.kafkaOffset());
+        }
+    }
+
+    /** Claims {@code tps} in table {@code name}; on failure they wait, rewound to their {@code first} offsets. */
+    private void claim(String name, Set<TopicPartition> tps, Map<TopicPartition, Long> first) {
+        IcebergTable table = catalog.table(name);
+        Map<TopicPartition, IcebergTable.Held> claimed;
+        try {
+            claimed = table.claim(tps);
+        } catch (org.apache.kafka.connect.errors.ConnectException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            shared.catalogFailed("Claiming " + tps + " in Iceberg table " + name, e); // throws when due
+            log.warn("Cannot claim {} in Iceberg table {} now ({}); they wait, paused, and retry", tps, name,
+                    e.toString());
+            for (TopicPartition tp : tps) {
+                Unclaimed before = unclaimed.get(tp);
+                Set<String> tables = new HashSet<>(before == null ? Set.of() : before.tables());
+                tables.add(name);
+                long from = before == null ? first.get(tp) : Math.min(before.from(), first.get(tp));
+                unclaimed.put(tp, new Unclaimed(tables, from));
+                shared.rewind(tp, from);
+            }
+            return;
+        }
+        shared.health().succeeded();
+        for (TopicPartition tp : tps) {
+            PartitionWriter w = new PartitionWriter(tp, shared, table);
+            w.recoverAt(claimed.get(tp));
+            writers.put(new Route(tp, name), w);
+        }
+    }
+
+    /** Claims again what the catalog refused before; a partition whose claims all succeed is read again. */
+    private void retryClaims() {
+        if (unclaimed.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Unclaimed> waiting = new HashMap<>(unclaimed);
+        unclaimed.clear();
+        Map<String, Set<TopicPartition>> byTable = new HashMap<>();
+        Map<TopicPartition, Long> from = new HashMap<>();
+        waiting.forEach((tp, u) -> {
+            from.put(tp, u.from());
+            u.tables().forEach(t -> byTable.computeIfAbsent(t, k -> new HashSet<>()).add(tp));
+        });
+        byTable.forEach((t, tps) -> claim(t, tps, from));
+        for (TopicPartition tp : waiting.keySet()) {
+            if (!unclaimed.containsKey(tp)) {
+                shared.rewind(tp, from.get(tp)); // records after it were skipped while waiting
+            }
+        }
     }
 
     /** Scheduled rotation, the memory budget and back-pressure; also run from preCommit for idle partitions. */
@@ -124,41 +262,58 @@ public final class SinkWriter implements AutoCloseable {
         enforceBudget(budget);
         openFilesGauge = openFiles();
         memoryGauge = memory();
+        Set<TopicPartition> blocked = new HashSet<>(unclaimed.keySet());
+        Set<TopicPartition> known = new HashSet<>(unclaimed.keySet());
         for (PartitionWriter w : writers.values()) {
-            TopicPartition tp = w.partition();
-            if (w.blocked() && pausedByUs.add(tp)) {
+            known.add(w.partition());
+            if (w.blocked()) {
+                blocked.add(w.partition());
+            }
+        }
+        for (TopicPartition tp : known) {
+            if (blocked.contains(tp) && pausedByUs.add(tp)) {
                 shared.pause(tp);
-            } else if (!w.blocked() && pausedByUs.remove(tp)) {
+            } else if (!blocked.contains(tp) && pausedByUs.remove(tp)) {
                 shared.resume(tp);
             }
         }
         pausedGauge = pausedByUs.size();
     }
 
-    /** Commits the files the partitions staged in the Iceberg table, in one append; a failure is retried later. */
+    /** Commits the files the partitions staged in each Iceberg table, in one append each; failures retry later. */
     private void commitTable() {
-        if (table == null) {
+        if (catalog == null) {
             return;
         }
-        try {
-            for (TopicPartition lost : table.commit()) {
-                PartitionWriter w = writers.get(lost);
-                if (w != null) {
-                    w.fence();
-                }
+        boolean committed = false;
+        boolean failing = false;
+        for (IcebergTable table : catalog.tables()) {
+            if (!table.pending()) {
+                continue;
             }
-            shared.health().succeeded();
-            tableFailing = false;
-        } catch (org.apache.kafka.connect.errors.ConnectException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            shared.catalogFailed("Committing to Iceberg table " + table.name(), e); // throws when due
-            if (!tableFailing) {
-                log.warn("Committing to Iceberg table {} failed ({}); the files stay staged, their partitions wait, "
-                        + "paused, and the commit is retried", table.name(), e.toString());
-                tableFailing = true;
+            try {
+                Set<TopicPartition> lost = table.commit();
+                for (PartitionWriter w : writers.values()) {
+                    if (w.table() == table && lost.contains(w.partition())) {
+                        w.fence();
+                    }
+                }
+                committed = true;
+            } catch (org.apache.kafka.connect.errors.ConnectException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                shared.catalogFailed("Committing to Iceberg table " + table.name(), e); // throws when due
+                if (!tableFailing) {
+                    log.warn("Committing to Iceberg table {} failed ({}); the files stay staged, their partitions "
+                            + "wait, paused, and the commit is retried", table.name(), e.toString());
+                }
+                failing = true;
             }
         }
+        if (committed && !failing) { // only a commit that reached the catalog ends a fault (a failing claim too)
+            shared.health().succeeded();
+        }
+        tableFailing = failing;
     }
 
     /**
@@ -282,6 +437,21 @@ public final class SinkWriter implements AutoCloseable {
         }
         maintain();
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        if (catalog != null && onlyTable == null) {
+            // Up to the position, but not past a file still on its way into its table; nothing once fenced.
+            Map<TopicPartition, Long> held = new HashMap<>();
+            shared.positioned().forEach(tp -> held.put(tp, Long.MAX_VALUE));
+            for (PartitionWriter w : writers.values()) {
+                held.merge(w.partition(), w.heldFrom(), (a, b) -> a < 0 || b < 0 ? -1 : Math.min(a, b));
+            }
+            held.forEach((tp, from) -> {
+                long position = shared.position(tp);
+                if (from >= 0 && position >= 0) {
+                    out.put(tp, new OffsetAndMetadata(Math.min(from, position)));
+                }
+            });
+            return out;
+        }
         for (PartitionWriter w : writers.values()) {
             long offset = w.committableOffset();
             if (offset >= 0) {
@@ -293,15 +463,23 @@ public final class SinkWriter implements AutoCloseable {
 
     /** Drops revoked partitions' uncommitted files: the next owner rewrites them from the index's offset. */
     public void close(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            PartitionWriter w = writers.remove(tp);
-            if (w != null) {
-                w.close();
+        Set<TopicPartition> revoked = new HashSet<>(partitions);
+        writers.entrySet().removeIf(e -> {
+            if (revoked.contains(e.getKey().tp())) {
+                e.getValue().close();
+                return true;
             }
+            return false;
+        });
+        for (TopicPartition tp : partitions) {
             pausedByUs.remove(tp);
+            unclaimed.remove(tp);
+            shared.forget(tp);
         }
-        if (table != null) {
-            table.release(partitions);
+        if (catalog != null) {
+            for (IcebergTable table : catalog.tables()) {
+                table.release(partitions);
+            }
         }
     }
 
@@ -312,8 +490,8 @@ public final class SinkWriter implements AutoCloseable {
         }
         writers.clear();
         spill.close();
-        if (table != null) {
-            table.close();
+        if (catalog != null) {
+            catalog.close();
         }
     }
 

@@ -4,7 +4,6 @@ import io.sluice.connect.common.RecordLocator;
 import io.sluice.connect.common.fault.Health;
 import io.sluice.connect.common.fault.RetryBudget;
 import io.sluice.connect.s3.S3SinkConfig;
-import io.sluice.connect.s3.iceberg.IcebergTable;
 import io.sluice.connect.s3.parquet.ParquetFiles;
 import io.sluice.connect.s3.partition.Partitioner;
 import io.sluice.connect.s3.partition.TimestampExtractor;
@@ -21,8 +20,14 @@ import software.amazon.awssdk.core.exception.SdkException;
 final class WriterContext {
 
     private final S3Storage storage;
-    /** The Iceberg table files are committed to (table.format=iceberg), or null for the Hive layout. */
-    private final IcebergTable table;
+    /**
+     * Whether a partition taken over rewinds to where its table holds it: when every record goes to one table. With
+     * several tables a partition's tables hold it to different offsets: the consumer resumes at its committed offset
+     * and each table's writer skips what its table holds.
+     */
+    private final boolean rewindsToTable;
+    /** Per partition, the offset after the last record this task handled (written, routed nowhere or reported). */
+    private final java.util.Map<TopicPartition, Long> positions = new java.util.HashMap<>();
     private final String bucket;
     private final SinkTaskContext task;
     private final Partitioner partitioner;
@@ -48,9 +53,9 @@ final class WriterContext {
     private long writes;
 
     WriterContext(S3SinkConfig config, S3Storage storage, SinkTaskContext task, SinkMetrics metrics,
-            IcebergTable table) {
+            boolean rewindsToTable) {
         this.storage = storage;
-        this.table = table;
+        this.rewindsToTable = rewindsToTable;
         this.bucket = config.bucket();
         this.task = task;
         this.partitioner = config.partitioner();
@@ -97,17 +102,35 @@ final class WriterContext {
         return storage;
     }
 
-    IcebergTable table() {
-        return table;
+    boolean rewindsToTable() {
+        return rewindsToTable;
     }
 
-    /** The object key of a table's data file location, which must be in the sink's bucket. */
-    String keyOf(String location) {
+    /** The offset after the last record of {@code tp} this task handled, or -1 before the first. */
+    long position(TopicPartition tp) {
+        return positions.getOrDefault(tp, -1L);
+    }
+
+    void handled(TopicPartition tp, long offset) {
+        positions.put(tp, offset + 1);
+    }
+
+    /** The partitions with a position. */
+    java.util.Set<TopicPartition> positioned() {
+        return positions.keySet();
+    }
+
+    void forget(TopicPartition tp) {
+        positions.remove(tp);
+    }
+
+    /** The object key of data file {@code location} of table {@code table}, which must be in the sink's bucket. */
+    String keyOf(String table, String location) {
         int scheme = location.indexOf("://");
         int slash = scheme < 0 ? -1 : location.indexOf('/', scheme + 3);
         String in = slash < 0 ? "" : location.substring(scheme + 3, slash);
         if (!in.equals(bucket)) {
-            throw new ConnectException("Iceberg table " + table.name() + " puts its data files at " + location
+            throw new ConnectException("Iceberg table " + table + " puts its data files at " + location
                     + ", outside s3.bucket.name=" + bucket + ": set s3.bucket.name to the table's bucket");
         }
         return location.substring(slash + 1);
