@@ -505,7 +505,8 @@ public final class S3SinkBenchmark {
                     Wait.until(count + " records of " + topic + " delivered by " + name, limit, () -> {
                         done[0] = delivered.call();
                         if (done[0] < count && failed(cluster, name)) {
-                            ending[0] = "task failed";
+                            ending[0] = String.format("task failed %.0f s after the connector was created",
+                                    (System.nanoTime() - start) / 1e9);
                             return true;
                         }
                         return done[0] >= count;
