@@ -134,19 +134,36 @@ class IcebergSinkBundleIT {
         assertThat(totals.get("ids").asLong()).as("orders").isEqualTo(rows);
     }
 
+    /** The cluster with both workers up: a test that killed one may have left it down. */
+    private static ConnectCluster cluster() {
+        ConnectCluster cluster = CLUSTER.cluster();
+        for (ConnectWorker w : cluster.workers()) {
+            if (!w.isAlive()) {
+                w.restart(TIMEOUT);
+            }
+        }
+        return cluster;
+    }
+
+    /** Kills (SIGKILL) the worker running task 0 of {@code connector}; returns it. */
+    private static ConnectWorker killWorkerOfTask0(ConnectCluster cluster, String connector) {
+        String victimId = cluster.rest().status(connector).at("/tasks/0/worker_id").asText();
+        ConnectWorker victim = cluster.workers().stream().filter(w -> w.workerId().equals(victimId)).findFirst()
+                .orElseThrow();
+        victim.kill();
+        return victim;
+    }
+
     @Test
     void everyOffsetOnceAcrossAWorkerKill() throws Exception {
-        ConnectCluster cluster = CLUSTER.cluster();
+        ConnectCluster cluster = cluster();
         String topic = "orders-iceberg";
         cluster.createTopic(topic, 4);
         cluster.produce(topic, S3SinkBundleIT.orders(0, 3000));
         cluster.rest().run("iceberg-orders", sink(topic, "orders"), 2, TIMEOUT);
         try {
             Wait.until("the first commit", TIMEOUT, () -> rowsThroughCatalog("orders") > 0);
-            String victimId = cluster.rest().status("iceberg-orders").at("/tasks/0/worker_id").asText();
-            ConnectWorker victim = cluster.workers().stream().filter(w -> w.workerId().equals(victimId)).findFirst()
-                    .orElseThrow();
-            victim.kill();
+            ConnectWorker victim = killWorkerOfTask0(cluster, "iceberg-orders");
             cluster.produce(topic, S3SinkBundleIT.orders(3000, 6000));
             assertEveryOffsetOnce("orders", 6000);
             Table t = reader.loadTable(TableIdentifier.of("lake", "orders"));
@@ -161,12 +178,7 @@ class IcebergSinkBundleIT {
 
     @Test
     void everyOffsetOnceWhileTasksAreRescaledUnderLoad() throws Exception {
-        ConnectCluster cluster = CLUSTER.cluster();
-        for (ConnectWorker w : cluster.workers()) {
-            if (!w.isAlive()) {
-                w.restart(TIMEOUT); // another test killed it
-            }
-        }
+        ConnectCluster cluster = cluster();
         String topic = "orders-rescaled";
         cluster.createTopic(topic, 4);
         cluster.produce(topic, S3SinkBundleIT.orders(0, 2000));
@@ -190,12 +202,7 @@ class IcebergSinkBundleIT {
 
     @Test
     void everyOffsetOnceInEachTableOfARoutedSinkAcrossAWorkerKill() throws Exception {
-        ConnectCluster cluster = CLUSTER.cluster();
-        for (ConnectWorker w : cluster.workers()) {
-            if (!w.isAlive()) {
-                w.restart(TIMEOUT); // another test killed it
-            }
-        }
+        ConnectCluster cluster = cluster();
         String topic = "orders-routed";
         cluster.createTopic(topic, 4);
         cluster.produce(topic, S3SinkBundleIT.orders(0, 3000));
@@ -209,10 +216,7 @@ class IcebergSinkBundleIT {
         try {
             Wait.until("the first commits", TIMEOUT,
                     () -> rowsThroughCatalog("routed_low") > 0 && rowsThroughCatalog("routed_high") > 0);
-            String victimId = cluster.rest().status("iceberg-routed").at("/tasks/0/worker_id").asText();
-            ConnectWorker victim = cluster.workers().stream().filter(w -> w.workerId().equals(victimId)).findFirst()
-                    .orElseThrow();
-            victim.kill();
+            ConnectWorker victim = killWorkerOfTask0(cluster, "iceberg-routed");
             cluster.produce(topic, S3SinkBundleIT.orders(3000, 6000));
             assertEveryOffsetOnce("routed_low", 3000);
             assertEveryOffsetOnce("routed_high", 3000);

@@ -573,4 +573,68 @@ class IcebergSinkIT {
         assertExactlyOnce(load("jdbc", bucket, base + "_orders"), Map.of(0, 40L));
         assertExactlyOnce(load("jdbc", bucket, base + "_orders_returns"), Map.of(0, 25L));
     }
+
+    /** Settings that send every record to both tables {@code a} and {@code b}: a fan-out. */
+    private static Map<String, String> fanOut(String catalog, String bucket, String a, String b, int flushSize) {
+        Map<String, String> props = props(catalog, bucket, a, flushSize);
+        props.put("iceberg.tables", "sluice_it." + a + ",sluice_it." + b);
+        return props;
+    }
+
+    @org.junit.jupiter.api.Test
+    void aCatalogOutageAtAFanOutsFirstClaimRewindsThePartitionWhichLandsOnceWhenItIsBack() throws Exception {
+        String a = table("outage_a");
+        String b = table("outage_b");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        Map<String, String> props = fanOut("rest", REST_BUCKET, a, b, 1000);
+        props.put("rotate.schedule.interval.ms", "1");
+        RecordingContext ctx = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask task = ctx.start(props);
+        rest.down(true);
+        try {
+            task.put(Orders.records(0, 0, 100)); // its claims refused: nothing written, the partition rewound
+            assertThat(task.preCommit(Map.of())).doesNotContainKey(tp);
+            assertThat(ctx.rewinds).containsEntry(tp, 0L);
+            assertThat(ctx.paused).containsExactly(tp);
+        } finally {
+            rest.down(false);
+        }
+        task.put(Orders.records(0, 0, 100)); // read again from the rewind: claimed now, and written
+        RecordingContext.awaitCommitted(task, 100, Duration.ofSeconds(60));
+        assertThat(ctx.paused).isEmpty();
+        task.stop();
+        assertExactlyOnce(load("rest", REST_BUCKET, a), Map.of(0, 100L));
+        assertExactlyOnce(load("rest", REST_BUCKET, b), Map.of(0, 100L));
+    }
+
+    @ParameterizedTest(name = "{0} catalog")
+    @ValueSource(strings = {"jdbc", "rest"})
+    void aZombieOfAFanOutIsFencedInTheTablesItsPartitionsNewOwnerClaimed(String catalog) throws Exception {
+        String bucket = "ice-zombie-fan";
+        String a = table("zombie_a");
+        String b = table("zombie_b");
+        TopicPartition tp = new TopicPartition("orders", 0);
+        RecordingContext zombieContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask zombie = zombieContext.start(fanOut(catalog, bucket, a, b, 30));
+        zombie.put(Orders.records(0, 0, 150));
+        var committed = zombie.preCommit(Map.of());
+        long from = committed.containsKey(tp) ? committed.get(tp).offset() : 0;
+
+        Map<String, String> flush = fanOut(catalog, bucket, a, b, 30);
+        flush.put("rotate.schedule.interval.ms", "1");
+        RecordingContext ownerContext = new RecordingContext(Set.of(tp), false);
+        S3ParquetSinkTask owner = ownerContext.start(flush);
+        owner.put(Orders.records(0, from, 200)); // its first records claim the partition in both tables
+
+        zombie.put(Orders.records(0, 150, 400)); // its next commits meet the new owner's claims and fail
+        assertThat(zombie.preCommit(Map.of())).doesNotContainKey(tp);
+        assertThat(zombieContext.paused).containsExactly(tp);
+
+        owner.put(Orders.records(0, 200, 400));
+        RecordingContext.awaitCommitted(owner, 400, Duration.ofSeconds(30));
+        owner.stop();
+        zombie.stop();
+        assertExactlyOnce(load(catalog, bucket, a), Map.of(0, 400L));
+        assertExactlyOnce(load(catalog, bucket, b), Map.of(0, 400L));
+    }
 }

@@ -33,6 +33,7 @@ import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.encryption.EncryptionManager;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.LocationProvider;
@@ -148,7 +149,7 @@ public final class IcebergTable {
         if (table == null) {
             try {
                 use(catalog.loadTable(id));
-            } catch (NoSuchTableException e) {
+            } catch (NoSuchTableException | NoSuchNamespaceException e) { // created with its namespace
                 return false;
             }
         }
