@@ -53,6 +53,24 @@ final class BenchSupport {
         }
     }
 
+    /** The median of {@code values} (the mean of the middle two for an even count). */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** "median (min to max)", as whole numbers with thousands separators. */
+    static String spread(List<Double> values) {
+        return String.format("%,.0f (%,.0f to %,.0f)", median(values), values.stream().mapToDouble(d -> d).min()
+                .orElse(0), values.stream().mapToDouble(d -> d).max().orElse(0));
+    }
+
+    /** Each value with one decimal, for a list of per-round figures. */
+    static List<String> rounded(List<Double> values) {
+        return values.stream().map(d -> String.format("%.1f", d)).toList();
+    }
+
     /** Sum of the latest offsets of {@code topic}'s partitions (0 if it does not exist). */
     static long endOffsets(Admin admin, String topic) throws Exception {
         if (!admin.listTopics().names().get().contains(topic)) {

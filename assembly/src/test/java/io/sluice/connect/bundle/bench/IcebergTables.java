@@ -114,6 +114,20 @@ final class IcebergTables implements AutoCloseable {
         return s3;
     }
 
+    /** The JDBC catalog itself, for a REST catalog served over it. */
+    Catalog catalog() {
+        return catalog;
+    }
+
+    /** {@code config} (either sink's) with its catalog swapped for the REST catalog at {@code uri}, over this one. */
+    static Map<String, String> overRest(Map<String, String> config, String uri) {
+        Map<String, String> c = new HashMap<>(config);
+        c.put("iceberg.catalog.type", "rest");
+        c.put("iceberg.catalog.uri", uri);
+        c.remove("iceberg.catalog.warehouse");
+        return c;
+    }
+
     @Override
     public void close() throws Exception {
         if (catalog instanceof AutoCloseable c) {

@@ -51,7 +51,7 @@ public final class JdbcSourceBenchmark {
         for (int r = 0; r < rounds; r++) {
             plain.add(plainRead(table));
         }
-        System.out.printf("(a) plain JDBC read, fetch size %d: %s rows/s%n", batch, spread(plain));
+        System.out.printf("(a) plain JDBC read, fetch size %d: %s rows/s%n", batch, BenchSupport.spread(plain));
 
         Path plugins = Bundle.pluginPath(); // the unpacked zip, and next to it the pre-built source's plugin
         BenchSupport.writePlugin(plugins.resolve("sluice-bench-prebuilt"),
@@ -101,7 +101,7 @@ public final class JdbcSourceBenchmark {
             System.out.printf("(b) pipeline ceiling (pre-built records), 1 task: %s records/s%n", rates(b));
             System.out.printf("Sluice JDBC source, 1 task: %s rows/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a) "
                     + "(medians)%n", rates(one), median(one, Result::mbps), 100 * oneRate / bRate,
-                    100 * oneRate / median(plain));
+                    100 * oneRate / BenchSupport.median(plain));
             System.out.printf("(b2) pipeline ceiling with 2 tasks: %s records/s (%.2fx of 1 task)%n", rates(b2),
                     b2Rate / bRate);
             System.out.printf("Sluice JDBC source, 2 tasks, table.chunks=2: %s rows/s (%.2fx of 1 task, %.0f%% of "
@@ -113,8 +113,9 @@ public final class JdbcSourceBenchmark {
             List<Double> ownTwo = ownCost(two, b2);
             System.out.printf("Sluice's own cost (connector minus its ceiling of the same round, same worker and "
                     + "converter; medians): 1 task %.1f, 2 tasks with table.chunks=2 %.1f CPU-s per million rows (%+.0f%% "
-                    + "per row); rounds %s and %s%n", median(ownOne), median(ownTwo),
-                    100 * (median(ownTwo) / median(ownOne) - 1), rounded(ownOne), rounded(ownTwo));
+                    + "per row); rounds %s and %s%n", BenchSupport.median(ownOne), BenchSupport.median(ownTwo),
+                    100 * (BenchSupport.median(ownTwo) / BenchSupport.median(ownOne) - 1),
+                    BenchSupport.rounded(ownOne), BenchSupport.rounded(ownTwo));
             double oneThreads = median(one, Result::sluiceThreads);
             double twoThreads = median(two, Result::sluiceThreads);
             System.out.printf("On Sluice's own threads (read threads, connection pool; medians): 1 task %.2f, 2 tasks "
@@ -163,12 +164,6 @@ public final class JdbcSourceBenchmark {
         return c;
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
     /** Per round, the connector's CPU per million records minus its ceiling's. */
     private static List<Double> ownCost(List<Result> connector, List<Result> ceiling) {
         List<Double> out = new ArrayList<>();
@@ -179,22 +174,12 @@ public final class JdbcSourceBenchmark {
     }
 
     private static double median(List<Result> runs, java.util.function.ToDoubleFunction<Result> figure) {
-        return median(runs.stream().map(figure::applyAsDouble).toList());
-    }
-
-    private static List<String> rounded(List<Double> values) {
-        return values.stream().map(d -> String.format("%.1f", d)).toList();
+        return BenchSupport.median(runs.stream().map(figure::applyAsDouble).toList());
     }
 
     /** "median (min to max)" of the runs' records/s. */
     private static String rates(List<Result> runs) {
-        return spread(runs.stream().map(Result::rate).toList());
-    }
-
-    /** "median (min to max)". */
-    private static String spread(List<Double> values) {
-        return String.format("%,.0f (%,.0f to %,.0f)", median(values), values.stream().mapToDouble(d -> d).min()
-                .orElse(0), values.stream().mapToDouble(d -> d).max().orElse(0));
+        return BenchSupport.spread(runs.stream().map(Result::rate).toList());
     }
 
     private Map<String, String> jdbc(String table, String prefix, int tasks) {

@@ -47,7 +47,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Run: {@code mvn -B -pl assembly -am -Ps3-bench -DskipTests verify} (README); {@code -Dbench.records=...} and
  * {@code -Dbench.records.per.path=...} to resize, {@code -Dbench.only=backfill} for the backfill alone,
- * {@code -Dbench.only=single} for the single-path runs alone, {@code -Dbench.rounds=...} (3) rounds of those.
+ * {@code -Dbench.only=single} for the single-path runs alone, {@code -Dbench.rounds=...} (3) rounds of those;
+ * {@code -Dbench.only=days}, {@code idle} or {@code outage} for one of the Iceberg cases beside Apache Iceberg's
+ * sink.
  */
 public final class S3SinkBenchmark {
 
@@ -104,9 +106,11 @@ public final class S3SinkBenchmark {
     }
 
     private void run() throws Exception {
-        boolean backfillOnly = "backfill".equals(System.getProperty("bench.only"));
-        double plain = backfillOnly ? 0 : plainWrite();
-        if (!backfillOnly) {
+        String only = System.getProperty("bench.only", "");
+        boolean backfillOnly = only.equals("backfill");
+        boolean partial = List.of("backfill", "days", "idle", "outage").contains(only);
+        double plain = partial ? 0 : plainWrite();
+        if (!partial) {
             System.out.printf("(a) plain parquet-avro write of pre-converted rows, single thread, snappy, local file: "
                     + "%,.0f records/s%n", plain);
         }
@@ -136,6 +140,14 @@ public final class S3SinkBenchmark {
             }
             if ("days".equals(System.getProperty("bench.only"))) {
                 manyPartitionValues(cluster, s3, tables, apache);
+                return;
+            }
+            if ("idle".equals(System.getProperty("bench.only"))) {
+                idlePartition(cluster, s3, tables, apache);
+                return;
+            }
+            if ("outage".equals(System.getProperty("bench.only"))) {
+                catalogOutage(cluster, s3, tables, apache);
                 return;
             }
             cluster.createTopic("bench-orders", 4);
@@ -195,7 +207,7 @@ public final class S3SinkBenchmark {
             }
             Result b = median(bs);
             System.out.printf("(b) sink pipeline ceiling (discarding sink): %s records/s, %.1f MB/s, %.1f worker "
-                    + "CPU-s per million records, peak heap %.0f MiB (medians)%n", spread(bs), b.mbps, b.cpu,
+                    + "CPU-s per million records, peak heap %.0f MiB (medians)%n", rates(bs), b.mbps, b.cpu,
                     b.peakHeap / 1048576.0);
             Result sluice = median(sinks);
             singlePath = sluice.rate;
@@ -203,7 +215,7 @@ public final class S3SinkBenchmark {
                     .filter(o -> o.key().endsWith(".parquet")).count();
             System.out.printf("Sluice S3 sink, 1 task: %s records/s, %.1f MB/s = %.0f%% of (b), %.0f%% of (a); "
                     + "%.1f worker CPU-s per million records; %d objects per run; peak heap %.0f MiB (medians)%n",
-                    spread(sinks), sluice.mbps, 100 * sluice.rate / b.rate, 100 * sluice.rate / plain, sluice.cpu,
+                    rates(sinks), sluice.mbps, 100 * sluice.rate / b.rate, 100 * sluice.rate / plain, sluice.cpu,
                     objects, sluice.peakHeap / 1048576.0);
             List<Double> own = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
@@ -211,8 +223,8 @@ public final class S3SinkBenchmark {
             }
             System.out.printf("Sluice's own cost (S3 sink minus (b) of the same round, same worker and converter): %.1f "
                     + "CPU-s per million records (median; rounds %s); on Sluice's own threads (writer, uploader, "
-                    + "committers): %.2f CPU-s per million records (median)%n", medianOf(own), own.stream()
-                    .map(d -> String.format("%.1f", d)).toList(), sluice.sluiceThreads);
+                    + "committers): %.2f CPU-s per million records (median)%n", BenchSupport.median(own),
+                    BenchSupport.rounded(own), sluice.sluiceThreads);
             Result ice = median(icebergs);
             List<Double> ratio = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
@@ -222,9 +234,9 @@ public final class S3SinkBenchmark {
                     + "1 task, delivered = rows in the table: %s records/s = %.0f%% of the Hive layout (median of "
                     + "per-round ratios; rounds %s); %.1f "
                     + "worker CPU-s per million records; commit latency %.0f ms (median of per-round averages, %s "
-                    + "commits per run, claims included); peak heap %.0f MiB (medians)%n", spread(icebergs),
-                    medianOf(ratio), ratio.stream().map(d -> String.format("%.0f%%", d)).toList(), ice.cpu,
-                    medianOf(commitMs), commitCounts, ice.peakHeap / 1048576.0);
+                    + "commits per run, claims included); peak heap %.0f MiB (medians)%n", rates(icebergs),
+                    BenchSupport.median(ratio), ratio.stream().map(d -> String.format("%.0f%%", d)).toList(), ice.cpu,
+                    BenchSupport.median(commitMs), commitCounts, ice.peakHeap / 1048576.0);
             if (apache) {
                 Result theirs = median(apaches);
                 List<Double> times = new ArrayList<>();
@@ -235,12 +247,14 @@ public final class S3SinkBenchmark {
                         + "commit interval %d ms = the rotation above; delivered = rows in the table), 1 task: %s "
                         + "records/s, %.1f worker CPU-s per million records, peak heap %.0f MiB (medians); Sluice's "
                         + "table.format=iceberg %.2fx its records/s (median of per-round ratios; rounds %s)%n",
-                        System.getProperty("sluice.iceberg.version", ""), SINGLE_COMMIT_MS, spread(apaches),
-                        theirs.cpu, theirs.peakHeap / 1048576.0, medianOf(times),
+                        System.getProperty("sluice.iceberg.version", ""), SINGLE_COMMIT_MS, rates(apaches),
+                        theirs.cpu, theirs.peakHeap / 1048576.0, BenchSupport.median(times),
                         times.stream().map(d -> String.format("%.2fx", d)).toList());
             }
             if (!"single".equals(System.getProperty("bench.only"))) {
                 memoryCase(cluster, s3, client);
+                idlePartition(cluster, s3, tables, apache);
+                catalogOutage(cluster, s3, tables, apache);
                 // Last: the peer may leave the worker out of memory.
                 manyPartitionValues(cluster, s3, tables, apache);
             }
@@ -370,6 +384,133 @@ public final class S3SinkBenchmark {
     }
 
     /**
+     * How late rows become visible while one partition of four is idle (Apache Iceberg's sink waits for every task's
+     * answer in each commit round): four tasks, records produced at a steady {@code bench.idle.rate} per second into
+     * three partitions for {@code bench.idle.seconds}; both sinks commit every 10 s. The table's rows are counted
+     * every 250 ms; a count first seen at time t is taken as the record produced as that count becoming visible t
+     * minus its production time later (records are produced in order; across partitions this is approximate).
+     */
+    private void idlePartition(ConnectCluster cluster, S3Server s3, IcebergTables tables, boolean apache)
+            throws Exception {
+        int rate = Integer.getInteger("bench.idle.rate", 1000);
+        int seconds = Integer.getInteger("bench.idle.seconds", 60);
+        System.out.printf("Idle partition: 4 partitions, 4 tasks, %,d records/s into 3 of them for %d s, commits every "
+                + "10 s; how late rows are visible in the table (read through the catalog every 250 ms)%n", rate,
+                seconds);
+        Map<String, String> hive = sink(s3, "unused", "unused");
+        hive.put("tasks.max", "4");
+        hive.put("rotate.schedule.interval.ms", "10000");
+        hive.put("topics", "bench-idle-sluice");
+        visibility(cluster, tables, "Sluice table.format=iceberg", "iceberg-idle", tables.sluice(hive, "idle_sluice"),
+                "idle_sluice", rate, seconds, null);
+        if (apache) {
+            cluster.createTopic("control-apache-idle", 1);
+            hive.put("topics", "bench-idle-apache");
+            visibility(cluster, tables, "Apache Iceberg's sink", "apache-idle",
+                    tables.apache(hive, "idle_apache", "control-apache-idle", 10_000), "idle_apache", rate, seconds,
+                    null);
+        }
+    }
+
+    /**
+     * A catalog outage: both sinks commit through a REST catalog (the test kit's, over the JDBC catalog) that stops
+     * answering (connections refused) for {@code bench.outage.seconds} (60) while 300 records/s are produced for 60 s,
+     * the outage starting 15 s in. Reported: rows in the table when the run ends, the tasks' states, the lag.
+     */
+    private void catalogOutage(ConnectCluster cluster, S3Server s3, IcebergTables tables, boolean apache)
+            throws Exception {
+        int down = Integer.getInteger("bench.outage.seconds", 60);
+        System.out.printf("Catalog outage: a REST catalog refuses connections for %d s, from 15 s into 60 s of 300 "
+                + "records/s over 4 partitions and 4 tasks; commits every 10 s%n", down);
+        try (io.sluice.connect.testkit.IcebergRestCatalog rest =
+                     new io.sluice.connect.testkit.IcebergRestCatalog(tables.catalog())) {
+            Outage outage = new Outage(15, down, rest::down);
+            Map<String, String> hive = sink(s3, "bench-outage-sluice", "unused");
+            hive.put("tasks.max", "4");
+            hive.put("rotate.schedule.interval.ms", "10000");
+            visibility(cluster, tables, "Sluice table.format=iceberg", "iceberg-outage",
+                    IcebergTables.overRest(tables.sluice(hive, "outage_sluice"), rest.uri()), "outage_sluice", 300, 60,
+                    outage);
+            if (apache) {
+                cluster.createTopic("control-apache-outage", 1);
+                hive.put("topics", "bench-outage-apache");
+                visibility(cluster, tables, "Apache Iceberg's sink", "apache-outage", IcebergTables.overRest(
+                        tables.apache(hive, "outage_apache", "control-apache-outage", 10_000), rest.uri()),
+                        "outage_apache", 300, 60, outage);
+            }
+        }
+    }
+
+    /** The catalog is switched off {@code from} seconds into a run, for {@code seconds}. */
+    private record Outage(int from, int seconds, IoSwitch catalogDown) {
+    }
+
+    private interface IoSwitch {
+        void set(boolean down) throws java.io.IOException;
+    }
+
+    private void visibility(ConnectCluster cluster, IcebergTables tables, String label, String name,
+            Map<String, String> config, String table, int rate, int seconds, Outage outage) throws Exception {
+        String topic = config.get("topics");
+        cluster.createTopic(topic, 4);
+        int total = rate * seconds;
+        java.util.concurrent.atomic.AtomicLongArray producedAt = new java.util.concurrent.atomic.AtomicLongArray(total);
+        cluster.rest().run(name, config, 4, Duration.ofMinutes(2));
+        try {
+            Thread producer = new Thread(() -> {
+                Properties props = new Properties();
+                props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+                props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+                try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < total; i++) {
+                        long due = start + i * 1_000_000_000L / rate; // a steady pace, not a wait for a condition
+                        long ahead = due - System.nanoTime();
+                        if (ahead > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(ahead);
+                        }
+                        producedAt.set(i, System.nanoTime());
+                        p.send(new ProducerRecord<>(topic, i % 3, null, message(i, BASE + i)));
+                    }
+                }
+            }, "bench-idle-producer");
+            long started = System.nanoTime();
+            producer.start();
+            List<Double> lags = new ArrayList<>();
+            long seen = 0;
+            long deadline = started + (seconds + (outage == null ? 0 : outage.seconds()) + 180) * 1_000_000_000L;
+            boolean down = false;
+            boolean failed = false;
+            while (seen < total && !failed && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(250_000_000L); // the sampling period
+                double at = (System.nanoTime() - started) / 1e9;
+                if (outage != null && down != (at >= outage.from() && at < outage.from() + outage.seconds())) {
+                    down = !down;
+                    outage.catalogDown().set(down);
+                }
+                long rows = tables.rows(table);
+                long now = System.nanoTime();
+                if (rows > seen) {
+                    lags.add((now - producedAt.get((int) Math.min(rows, total) - 1)) / 1e9);
+                    seen = rows;
+                }
+                failed = outage != null && !down && failed(cluster, name);
+            }
+            if (down) {
+                outage.catalogDown().set(false);
+            }
+            producer.join();
+            System.out.printf("  %s: %,d of %,d rows visible%s; lag of each newly visible count: median %.1f s, max "
+                    + "%.1f s (%d counts)%n", label, seen, total, failed ? ", a task FAILED" : "",
+                    lags.isEmpty() ? 0 : BenchSupport.median(lags), lags.stream().mapToDouble(d -> d).max().orElse(0),
+                    lags.size());
+        } finally {
+            cluster.rest().deleteConnector(name);
+        }
+    }
+
+    /**
      * Limit (c): objects/s the S3 server takes when each is created, sent and completed as the sink does, from the
      * sink's own storage client, as many at a time as the sink sends: the ceiling of a backfill's commits.
      */
@@ -441,6 +582,11 @@ public final class S3SinkBenchmark {
         return converters(c);
     }
 
+    /** "median (min to max)" records/s of the runs. */
+    private static String rates(List<Result> runs) {
+        return BenchSupport.spread(runs.stream().map(Result::rate).toList());
+    }
+
     /** Each figure's median over the runs (records/s, MB/s, CPU and heap taken separately). */
     private static Result median(List<Result> runs) {
         return new Result(runs.get(0).count, med(runs, Result::rate), med(runs, Result::mbps), med(runs, Result::cpu),
@@ -449,19 +595,7 @@ public final class S3SinkBenchmark {
     }
 
     private static double med(List<Result> runs, java.util.function.ToDoubleFunction<Result> f) {
-        return medianOf(runs.stream().map(f::applyAsDouble).toList());
-    }
-
-    private static double medianOf(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    /** "median (min to max)" records/s. */
-    private static String spread(List<Result> runs) {
-        return String.format("%,.0f (%,.0f to %,.0f)", med(runs, Result::rate),
-                runs.stream().mapToDouble(Result::rate).min().orElse(0),
-                runs.stream().mapToDouble(Result::rate).max().orElse(0));
+        return BenchSupport.median(runs.stream().map(f::applyAsDouble).toList());
     }
 
     /**
