@@ -554,9 +554,16 @@ class IcebergSinkIT {
         Map<String, String> props = props("jdbc", bucket, base, 1000);
         props.put("iceberg.tables", "sluice_it." + base + "_${topic}");
         props.put("rotate.schedule.interval.ms", "1");
-        List<SinkRecord> records = new java.util.ArrayList<>(Orders.records(0, 0, 40));
-        for (SinkRecord r : Orders.records(0, 0, 25)) {
-            records.add(new SinkRecord("orders.returns", 0, null, null, r.valueSchema(), r.value(), r.kafkaOffset()));
+        // As config-examples/connectors/s3-shop-iceberg-per-topic.json: tables by the day of the Kafka timestamp.
+        props.put("kafka.metadata.fields", "partition,offset,timestamp");
+        props.put("iceberg.tables.default-partition-by", "day(_kafka_timestamp)");
+        long day = 86_400_000L;
+        List<SinkRecord> records = new java.util.ArrayList<>();
+        for (String topic : List.of("orders", "orders.returns")) {
+            for (SinkRecord r : Orders.records(0, 0, topic.equals("orders") ? 40 : 25)) {
+                records.add(new SinkRecord(topic, 0, null, null, r.valueSchema(), r.value(), r.kafkaOffset(),
+                        Orders.BASE + r.kafkaOffset() % 2 * day, org.apache.kafka.common.record.TimestampType.CREATE_TIME));
+            }
         }
         RecordingContext ctx = new RecordingContext(tps, false);
         S3ParquetSinkTask task = ctx.start(props);
@@ -571,7 +578,15 @@ class IcebergSinkIT {
         });
         task.stop();
         assertExactlyOnce(load("jdbc", bucket, base + "_orders"), Map.of(0, 40L));
-        assertExactlyOnce(load("jdbc", bucket, base + "_orders_returns"), Map.of(0, 25L));
+        Table returns = load("jdbc", bucket, base + "_orders_returns");
+        assertExactlyOnce(returns, Map.of(0, 25L));
+        assertThat(returns.spec().fields()).singleElement()
+                .satisfies(f -> assertThat(f.transform().toString()).isEqualTo("day"));
+        java.util.Set<String> days = new java.util.TreeSet<>();
+        try (CloseableIterable<FileScanTask> tasks = returns.newScan().planFiles()) {
+            tasks.forEach(t -> days.add(returns.spec().partitionToPath(t.file().partition())));
+        }
+        assertThat(days).hasSize(2).allMatch(d -> d.startsWith("_kafka_timestamp_day="));
     }
 
     /** Settings that send every record to both tables {@code a} and {@code b}: a fan-out. */
