@@ -562,7 +562,8 @@ class IcebergSinkIT {
         for (String topic : List.of("orders", "orders.returns")) {
             for (SinkRecord r : Orders.records(0, 0, topic.equals("orders") ? 40 : 25)) {
                 records.add(new SinkRecord(topic, 0, null, null, r.valueSchema(), r.value(), r.kafkaOffset(),
-                        Orders.BASE + r.kafkaOffset() % 2 * day, org.apache.kafka.common.record.TimestampType.CREATE_TIME));
+                        Orders.BASE + r.kafkaOffset() % 2 * day,
+                        org.apache.kafka.common.record.TimestampType.CREATE_TIME));
             }
         }
         RecordingContext ctx = new RecordingContext(tps, false);
