@@ -155,47 +155,43 @@ public final class SinkWriter implements AutoCloseable {
      */
     private void putRouted(Collection<SinkRecord> records) {
         retryClaims();
-        List<SinkRecord> batch = new ArrayList<>(records);
-        Object[] routes = new Object[batch.size()]; // the tables of each record, or the reason it has none
+        List<Routed> batch = new ArrayList<>(records.size());
         Map<String, Set<TopicPartition>> toClaim = new HashMap<>();
         Map<TopicPartition, Long> first = new HashMap<>();
-        for (int i = 0; i < routes.length; i++) {
-            SinkRecord r = batch.get(i);
+        for (SinkRecord r : records) {
             TopicPartition tp = PartitionWriter.origin(r);
             first.putIfAbsent(tp, r.kafkaOffset());
             try {
                 List<String> tables = router.route(r);
-                routes[i] = tables;
+                batch.add(new Routed(r, tp, tables, null));
                 for (String t : tables) {
                     if (!writers.containsKey(new Route(tp, t))) {
                         toClaim.computeIfAbsent(t, k -> new HashSet<>()).add(tp);
                     }
                 }
             } catch (org.apache.kafka.connect.errors.DataException e) {
-                routes[i] = e;
+                batch.add(new Routed(r, tp, List.of(), e));
             }
         }
         toClaim.forEach((t, tps) -> claim(t, tps, first));
-        for (int i = 0; i < routes.length; i++) {
-            SinkRecord r = batch.get(i);
-            TopicPartition tp = PartitionWriter.origin(r);
-            if (unclaimed.containsKey(tp)) {
+        for (Routed routed : batch) {
+            if (unclaimed.containsKey(routed.tp())) {
                 continue; // rewound: read again once claimed
             }
-            if (routes[i] instanceof RuntimeException e) {
-                shared.badRecord(r, e);
-            } else {
-                @SuppressWarnings("unchecked")
-                List<String> tables = (List<String>) routes[i];
-                if (tables.isEmpty()) {
-                    shared.metrics().recordsSkipped.incrementAndGet(); // no route-regex matched
-                }
-                for (String t : tables) {
-                    writers.get(new Route(tp, t)).write(r);
-                }
+            if (routed.unroutable() != null) {
+                shared.badRecord(routed.record(), routed.unroutable());
+            } else if (routed.tables().isEmpty()) {
+                shared.metrics().recordsSkipped.incrementAndGet(); // no route-regex matched
             }
-            shared.handled(tp, r.kafkaOffset());
+            for (String t : routed.tables()) {
+                writers.get(new Route(routed.tp(), t)).write(routed.record());
+            }
+            shared.handled(routed.tp(), routed.record().kafkaOffset());
         }
+    }
+
+    /** A record, its partition and the tables it goes to, or why it goes to none (a bad record). */
+    private record Routed(SinkRecord record, TopicPartition tp, List<String> tables, RuntimeException unroutable) {
     }
 
     /** Claims {@code tps} in table {@code name}; on failure they wait, rewound to their {@code first} offsets. */
