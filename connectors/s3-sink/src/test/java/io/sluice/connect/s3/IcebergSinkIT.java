@@ -597,6 +597,51 @@ class IcebergSinkIT {
         return props;
     }
 
+    /**
+     * Tasks started together race to create the same namespace and table: on PostgreSQL the JDBC catalog answers
+     * the losers with a duplicate-key SQL error rather than AlreadyExistsException (a CI run's task failed so);
+     * every task must get the table.
+     */
+    @org.junit.jupiter.api.Test
+    void tasksCreatingTheSameNamespaceAndTableAtOnceAllGetIt() throws Exception {
+        Map<String, String> properties = s3Io();
+        properties.put("type", "jdbc");
+        properties.put("uri", JDBC_URL);
+        properties.put("jdbc.user", "postgres");
+        properties.put("warehouse", "s3://" + REST_BUCKET + "/race");
+        org.apache.avro.Schema row = org.apache.avro.SchemaBuilder.record("row").fields()
+                .requiredLong("id").endRecord();
+        int tasks = 6;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(tasks);
+        try {
+            for (int round = 0; round < 3; round++) { // a round can miss the race; three rarely all do
+                var namespace = org.apache.iceberg.catalog.Namespace.of("sluice_it_race_" + round);
+                var setup = (org.apache.iceberg.catalog.SupportsNamespaces) CatalogUtil.buildIcebergCatalog(
+                        "iceberg", properties, null);
+                IcebergRestCatalog.forget((Catalog) setup, namespace);
+                setup.dropNamespace(namespace);
+                var start = new java.util.concurrent.CyclicBarrier(tasks);
+                List<java.util.concurrent.Future<Boolean>> created = new java.util.ArrayList<>();
+                for (int t = 0; t < tasks; t++) {
+                    created.add(pool.submit(() -> {
+                        try (var catalog = new io.sluice.connect.s3.iceberg.IcebergCatalog("iceberg", properties,
+                                true, false, List.of(), Map.of())) {
+                            IcebergTable table = catalog.table(namespace + ".orders");
+                            start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                            table.create(row);
+                            return table.exists();
+                        }
+                    }));
+                }
+                for (var f : created) {
+                    assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void aCatalogOutageAtAFanOutsFirstClaimRewindsThePartitionWhichLandsOnceWhenItIsBack() throws Exception {
         String a = table("outage_a");

@@ -32,7 +32,6 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.encryption.EncryptionManager;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.FileIO;
@@ -193,15 +192,21 @@ public final class IcebergTable {
                 && !ns.namespaceExists(id.namespace())) {
             try {
                 ns.createNamespace(id.namespace());
-            } catch (AlreadyExistsException raced) {
-                // another task created it
+            } catch (RuntimeException e) {
+                // Tasks race to create it: catalogs report the loser differently (the JDBC catalog on PostgreSQL
+                // with a duplicate-key SQL error, not AlreadyExistsException), so what counts is that it exists now.
+                if (!ns.namespaceExists(id.namespace())) {
+                    throw e;
+                }
             }
         }
         try {
             use(catalog.createTable(id, schema, spec));
             log.info("Created Iceberg table {} partitioned by {}", id, spec.fields());
-        } catch (AlreadyExistsException raced) {
-            use(catalog.loadTable(id));
+        } catch (RuntimeException e) {
+            if (!exists()) { // the same race, for the table
+                throw e;
+            }
         }
     }
 
