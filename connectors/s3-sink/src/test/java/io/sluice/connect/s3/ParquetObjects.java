@@ -96,4 +96,24 @@ final class ParquetObjects {
             pos = p;
         }
     }
+
+    /** A Parquet file written to memory. */
+    static final class Buffer extends org.apache.parquet.io.PositionOutputStream {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public long getPos() {
+            return bytes.size();
+        }
+
+        @Override
+        public void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+    }
 }

@@ -6,7 +6,6 @@ import io.sluice.connect.s3.avro.AvroSchemas;
 import io.sluice.connect.s3.avro.AvroValues;
 import io.sluice.connect.s3.avro.SchemaInference;
 import io.sluice.connect.s3.parquet.ParquetFiles;
-import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.PositionOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -72,7 +70,7 @@ class SchemaConversionTest {
                 .field("text", Schema.STRING_SCHEMA).build();
         org.apache.avro.Schema avro = AvroSchemas.toAvro(value);
         AvroValues.Converter converter = AvroValues.compile(value, avro);
-        Buffer out = new Buffer();
+        ParquetObjects.Buffer out = new ParquetObjects.Buffer();
         try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro,
                 new ParquetFiles.Settings(codec, 64 * 1024, 4096, true))) {
             for (long i = 0; i < 20_000; i++) {
@@ -166,7 +164,7 @@ class SchemaConversionTest {
                         .put("ref", new Struct(value.field("ref").schema()).put("int", 17))
                         .put("where", new Struct(value.field("where").schema()).put("com.shop.Point", point)));
         AvroValues.Converter converter = AvroValues.compile(value, avro);
-        Buffer out = new Buffer();
+        ParquetObjects.Buffer out = new ParquetObjects.Buffer();
         try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro,
                 new ParquetFiles.Settings(CompressionCodecName.UNCOMPRESSED, 64 * 1024, 4096, true))) {
             for (Struct row : rows) {
@@ -202,24 +200,5 @@ class SchemaConversionTest {
         Schema free = SchemaBuilder.struct().field("state", avroConverterEnum("State", "in-stock", "sold")).build();
         assertThat(AvroSchemas.toAvro(free).getField("state").schema().getType())
                 .isEqualTo(org.apache.avro.Schema.Type.STRING);
-    }
-
-    private static final class Buffer extends PositionOutputStream {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        @Override
-        public long getPos() {
-            return bytes.size();
-        }
-
-        @Override
-        public void write(int b) {
-            bytes.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            bytes.write(b, off, len);
-        }
     }
 }

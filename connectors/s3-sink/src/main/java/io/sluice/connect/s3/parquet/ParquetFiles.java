@@ -1,6 +1,7 @@
 package io.sluice.connect.s3.parquet;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -51,27 +52,31 @@ public final class ParquetFiles {
 
     public static ParquetWriter<GenericRecord> writer(PositionOutputStream out, Schema schema, Settings settings)
             throws IOException {
-        return writer(out, schema, settings, UnaryOperator.identity());
+        return writer(out, schema, settings, UnaryOperator.identity(), Set.of());
     }
 
     /**
      * A writer whose file schema is parquet-avro's for {@code schema} passed through {@code fileSchema}, which may
-     * annotate it (Iceberg's field ids) but must keep its shape: the rows are written by parquet-avro as usual.
+     * annotate it (Iceberg's field ids) but must keep its shape: the rows are written by parquet-avro as usual. The
+     * columns in {@code plainColumns} (dotted paths) get no dictionary ({@link DictionaryChoice}).
      */
     public static ParquetWriter<GenericRecord> writer(PositionOutputStream out, Schema schema, Settings settings,
-            UnaryOperator<MessageType> fileSchema) throws IOException {
+            UnaryOperator<MessageType> fileSchema, Set<String> plainColumns) throws IOException {
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
         // Standard three-level lists, which DuckDB, Spark and Athena read as plain arrays.
         conf.set("parquet.avro.write-old-list-structure", "false");
-        return new Builder(new Stream(out), schema, fileSchema)
+        Builder builder = new Builder(new Stream(out), schema, fileSchema)
                 .withConf(conf)
                 .withCodecFactory(Codecs.INSTANCE)
                 .withCompressionCodec(settings.codec())
                 .withRowGroupSize(settings.rowGroupSize())
                 .withPageSize(settings.pageSize())
                 .withDictionaryEncoding(settings.dictionary())
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .build();
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE);
+        if (settings.dictionary()) {
+            plainColumns.forEach(column -> builder.withDictionaryEncoding(column, false));
+        }
+        return builder.build();
     }
 
     /** parquet-avro's writer with the file schema passed through a function. */

@@ -1,12 +1,14 @@
 package io.sluice.connect.s3.write;
 
 import io.sluice.connect.s3.avro.AvroValues;
+import io.sluice.connect.s3.parquet.DictionaryChoice;
 import io.sluice.connect.s3.parquet.ParquetFiles;
 import io.sluice.connect.s3.storage.PartStream;
 import io.sluice.connect.s3.storage.S3Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.PartitionData;
@@ -53,6 +55,8 @@ final class OpenFile {
     private final UnaryOperator<MessageType> fileSchema;
     private PartStream out;
     private ParquetWriter<GenericRecord> writer;
+    /** The columns this file's writer encodes without a dictionary. */
+    private Set<String> plainColumns;
     private boolean closed;
     /** Rows of a buffered file not yet written as Parquet: in memory, then in {@link #spilled}. Null if streaming. */
     private RowCodec.Bytes rows;
@@ -86,8 +90,9 @@ final class OpenFile {
 
     private void startWriter() {
         out = new PartStream(storage, key, Map.of(PartitionWriter.ATTEMPT_METADATA, attempt), partSize);
+        plainColumns = format.dictionaries().forNewFile();
         try {
-            writer = ParquetFiles.writer(out, format.avro(), settings, fileSchema);
+            writer = ParquetFiles.writer(out, format.avro(), settings, fileSchema, plainColumns);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -179,6 +184,7 @@ final class OpenFile {
                 throw new UncheckedIOException(e);
             }
             closed = true;
+            format.dictionaries().learn(writer.getFooter(), plainColumns);
         }
         return out;
     }
@@ -245,6 +251,8 @@ final class OpenFile {
      * The Avro form of rows with one Connect schema: the Avro schema, the compiled converter, and the codec of
      * buffered rows.
      */
-    record RowFormat(org.apache.avro.Schema avro, AvroValues.Converter converter, int valueFields, RowCodec codec) {
+    /** How rows of one Connect schema are converted, buffered and encoded. */
+    record RowFormat(org.apache.avro.Schema avro, AvroValues.Converter converter, int valueFields, RowCodec codec,
+            DictionaryChoice dictionaries) {
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.connect.s3.write;
 
 import io.sluice.connect.s3.avro.AvroSchemas;
 import io.sluice.connect.s3.avro.AvroValues;
+import io.sluice.connect.s3.parquet.DictionaryChoice;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -42,7 +43,8 @@ final class RowFormats {
         OpenFile.RowFormat format = cache.computeIfAbsent(schema, s -> {
             AvroSchemas.requireStruct(s);
             org.apache.avro.Schema row = AvroSchemas.withMetadata(AvroSchemas.toAvro(s, enums), metadata);
-            return new OpenFile.RowFormat(row, AvroValues.compile(s, row), s.fields().size(), new RowCodec(row));
+            return new OpenFile.RowFormat(row, AvroValues.compile(s, row), s.fields().size(), new RowCodec(row),
+                    new DictionaryChoice());
         });
         lastSchema = schema;
         lastFormat = format;

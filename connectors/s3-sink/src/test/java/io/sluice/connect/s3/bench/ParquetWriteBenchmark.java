@@ -2,11 +2,14 @@ package io.sluice.connect.s3.bench;
 
 import io.sluice.connect.s3.avro.AvroSchemas;
 import io.sluice.connect.s3.avro.AvroValues;
+import io.sluice.connect.s3.parquet.DictionaryChoice;
 import io.sluice.connect.s3.parquet.ParquetFiles;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -21,6 +24,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -40,6 +44,14 @@ public class ParquetWriteBenchmark {
     private static final ParquetFiles.Settings SETTINGS =
             new ParquetFiles.Settings(CompressionCodecName.SNAPPY, 32 << 20, 1 << 20, true);
 
+    /**
+     * Whether files learn which columns to write plain from the files before, as the sink does
+     * ({@link DictionaryChoice}); false: parquet-java offers every column a dictionary in every file.
+     */
+    @Param({"true", "false"})
+    public boolean learnDictionaries;
+
+    private DictionaryChoice dictionaries;
     private org.apache.avro.Schema avro;
     private AvroValues.Converter converter;
     private final List<Struct> structs = new ArrayList<>();
@@ -56,6 +68,7 @@ public class ParquetWriteBenchmark {
                 .field("country", Schema.STRING_SCHEMA).field("city", Schema.STRING_SCHEMA)
                 .field("sku", Schema.STRING_SCHEMA).field("price", Schema.FLOAT64_SCHEMA)
                 .field("channel", Schema.STRING_SCHEMA).build();
+        dictionaries = new DictionaryChoice();
         avro = AvroSchemas.toAvro(schema);
         converter = AvroValues.compile(schema, avro);
         long base = 1_767_225_600_000L;
@@ -78,11 +91,14 @@ public class ParquetWriteBenchmark {
     @OperationsPerInvocation(ROWS)
     public long write() throws Exception {
         Discard out = new Discard();
-        try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro, SETTINGS)) {
+        Set<String> plain = learnDictionaries ? dictionaries.forNewFile() : Set.of();
+        ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro, SETTINGS, UnaryOperator.identity(), plain);
+        try (writer) {
             for (GenericRecord r : rows) {
                 writer.write(r);
             }
         }
+        dictionaries.learn(writer.getFooter(), plain);
         return out.pos;
     }
 
@@ -91,11 +107,14 @@ public class ParquetWriteBenchmark {
     @OperationsPerInvocation(ROWS)
     public long convertAndWrite() throws Exception {
         Discard out = new Discard();
-        try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro, SETTINGS)) {
+        Set<String> plain = learnDictionaries ? dictionaries.forNewFile() : Set.of();
+        ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro, SETTINGS, UnaryOperator.identity(), plain);
+        try (writer) {
             for (Struct s : structs) {
                 writer.write((GenericRecord) converter.convert(s));
             }
         }
+        dictionaries.learn(writer.getFooter(), plain);
         return out.pos;
     }
 
