@@ -302,7 +302,9 @@ public final class S3SinkConfig extends AbstractConfig {
                 .define(PARQUET_PAGE_SIZE, Type.INT, 1024 * 1024, Range.atLeast(1024), Importance.LOW,
                         "Ours. Target page size in bytes.", FORMAT, ++order, Width.SHORT, "Page size")
                 .define(PARQUET_DICTIONARY, Type.BOOLEAN, true, Importance.LOW,
-                        "Ours. Dictionary-encode columns (smaller files for repeated values). An open file then holds "
+                        "Ours. Dictionary-encode columns (smaller files for repeated values). A column whose "
+                                + "dictionary a file dropped (its values hardly repeat) is written plain from the next "
+                                + "file of its schema on, and offered one again every 16th file. An open file holds "
                                 + "about 20 KiB per column instead of 4 KiB, which the memory budget counts: turn it "
                                 + "off when thousands of directories are open at once.", FORMAT, ++order, Width.SHORT,
                         "Dictionary encoding")

@@ -75,6 +75,23 @@ class DictionaryChoiceTest {
     }
 
     @Test
+    void aColumnOfNullsOnlyIsNotJudged() throws Exception {
+        DictionaryChoice choice = new DictionaryChoice();
+        Set<String> plain = choice.forNewFile();
+        ParquetObjects.Buffer out = new ParquetObjects.Buffer();
+        ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, AVRO, SETTINGS, UnaryOperator.identity(),
+                plain);
+        try (writer) {
+            for (long i = 0; i < 1_000; i++) {
+                writer.write((GenericRecord) CONVERTER.convert(new Struct(VALUE).put("id", i)
+                        .put("email", "customer" + i + "@example.com").put("status", "open").put("price", 1.0)));
+            }
+        }
+        choice.learn(writer.getFooter(), plain);
+        assertThat(choice.plainColumns()).containsExactlyInAnyOrder("id", "email");
+    }
+
+    @Test
     void aColumnNamedPlainGetsNoDictionaryEvenWhereOneWouldPay() throws Exception {
         assertThat(dictionaryColumns(write(0, 5_000, 0, Set.of()).footer())).containsExactly("status");
         assertThat(dictionaryColumns(write(0, 5_000, 0, Set.of("status")).footer())).isEmpty();

@@ -1,9 +1,11 @@
 package io.sluice.connect.s3.parquet;
 
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.parquet.column.EncodingStats;
+import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
@@ -42,25 +44,28 @@ public final class DictionaryChoice {
 
     /**
      * Learns from a file's footer, written with {@code writtenPlain} as {@link #forNewFile()} gave them: a column that
-     * had a dictionary available learns whether it kept it. A plain column says nothing about its dictionary.
+     * was offered a dictionary and had values shows whether it kept it. A plain column, or one of nulls only, says
+     * nothing about what its dictionary would do.
      */
     public void learn(ParquetMetadata footer, Set<String> writtenPlain) {
-        if (footer.getBlocks().isEmpty()) {
-            return;
-        }
-        Set<String> kept = new java.util.HashSet<>();
-        Set<String> dropped = new java.util.HashSet<>();
+        Set<String> kept = new HashSet<>();
+        Set<String> dropped = new HashSet<>();
         for (BlockMetaData block : footer.getBlocks()) {
             for (ColumnChunkMetaData column : block.getColumns()) {
                 String path = column.getPath().toDotString();
-                if (!writtenPlain.contains(path)) {
-                    EncodingStats stats = column.getEncodingStats();
-                    (stats != null && stats.hasDictionaryEncodedPages() ? kept : dropped).add(path);
+                if (!writtenPlain.contains(path) && hasValues(column)) {
+                    EncodingStats encodings = column.getEncodingStats();
+                    (encodings != null && encodings.hasDictionaryEncodedPages() ? kept : dropped).add(path);
                 }
             }
         }
         dropped.removeAll(kept);
         plain.removeAll(kept);
         plain.addAll(dropped);
+    }
+
+    private static boolean hasValues(ColumnChunkMetaData column) {
+        Statistics<?> stats = column.getStatistics();
+        return stats == null || !stats.isNumNullsSet() || stats.getNumNulls() < column.getValueCount();
     }
 }
