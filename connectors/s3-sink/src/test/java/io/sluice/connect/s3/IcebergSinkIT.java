@@ -2,19 +2,30 @@ package io.sluice.connect.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.connect.s3.iceberg.IcebergCatalog;
 import io.sluice.connect.s3.iceberg.IcebergTable;
+import io.sluice.connect.testkit.IcebergRestCatalog;
 import io.sluice.connect.testkit.S3ServerExtension;
+import java.io.Closeable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -25,12 +36,11 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import io.sluice.connect.testkit.IcebergRestCatalog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * table.format=iceberg against real parts: an S3 API server for the files, and a JDBC catalog on the local
@@ -56,7 +66,7 @@ class IcebergSinkIT {
         backend.put("jdbc.user", "postgres");
         backend.put("warehouse", "s3://" + REST_BUCKET + "/warehouse");
         Catalog jdbc = CatalogUtil.buildIcebergCatalog("rest_backend", backend, null);
-        IcebergRestCatalog.forget(jdbc, org.apache.iceberg.catalog.Namespace.of("sluice_it"));
+        IcebergRestCatalog.forget(jdbc, Namespace.of("sluice_it"));
         rest = new IcebergRestCatalog(jdbc);
         Map<String, String> direct = s3Io(); // the JDBC catalog the tests use directly
         direct.put("type", "jdbc");
@@ -64,7 +74,7 @@ class IcebergSinkIT {
         direct.put("jdbc.user", "postgres");
         direct.put("warehouse", "s3://" + REST_BUCKET + "/unused");
         IcebergRestCatalog.forget(CatalogUtil.buildIcebergCatalog("iceberg", direct, null),
-                org.apache.iceberg.catalog.Namespace.of("sluice_it"));
+                Namespace.of("sluice_it"));
     }
 
     @AfterAll
@@ -160,7 +170,7 @@ class IcebergSinkIT {
         assertExactlyOnce(table, Map.of(0, 600L));
         assertThat(IcebergTable.offsets(table)).containsEntry("orders/0", 600L);
         try (CloseableIterable<FileScanTask> tasks = table.newScan().includeColumnStats().planFiles()) {
-            List<DataFile> files = new java.util.ArrayList<>();
+            List<DataFile> files = new ArrayList<>();
             tasks.forEach(t -> files.add(t.file()));
             assertThat(files).hasSize(6);
             assertThat(files).allSatisfy(f -> {
@@ -357,7 +367,7 @@ class IcebergSinkIT {
         RecordingContext first = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask a = first.start(props(catalog, bucket, name, 100));
         for (long o = 0; o < 300; o += 50) {
-            List<SinkRecord> batch = new java.util.ArrayList<>();
+            List<SinkRecord> batch = new ArrayList<>();
             for (long k = o; k < o + 50; k++) {
                 batch.add(record.apply(k));
             }
@@ -373,7 +383,7 @@ class IcebergSinkIT {
         RecordingContext second = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask b = second.start(props);
         assertThat(second.rewinds).containsEntry(tp, 0L);
-        List<SinkRecord> again = new java.util.ArrayList<>();
+        List<SinkRecord> again = new ArrayList<>();
         for (long o = 0; o < 300; o++) {
             again.add(record.apply(o));
         }
@@ -392,7 +402,7 @@ class IcebergSinkIT {
         props.put("timezone", "America/New_York"); // 2026-11-01 02:00 EDT falls back to 01:00 EST
         props.put("rotate.schedule.interval.ms", "1");
         long start = java.time.Instant.parse("2026-11-01T04:00:00Z").toEpochMilli(); // 00:00 EDT
-        java.util.List<SinkRecord> records = new java.util.ArrayList<>();
+        List<SinkRecord> records = new ArrayList<>();
         for (int i = 0; i < 24; i++) { // every ten minutes for four hours: local 00:00 EDT to 02:50 EST
             records.add(event(i, start + i * 600_000L));
         }
@@ -426,7 +436,7 @@ class IcebergSinkIT {
         RecordingContext ctx = new RecordingContext(Set.of(tp), false);
         S3ParquetSinkTask task = ctx.start(props);
         for (int batch = 0; batch < 5; batch++) { // five rows per day, each batch over all thousand days
-            java.util.List<SinkRecord> records = new java.util.ArrayList<>();
+            List<SinkRecord> records = new ArrayList<>();
             for (int d = 0; d < 1000; d++) {
                 records.add(event(batch * 1000L + d, start + d * day + batch * 1000L));
             }
@@ -528,7 +538,7 @@ class IcebergSinkIT {
         props.put("iceberg.tables.dynamic-enabled", "true");
         props.put("iceberg.tables.route-field", "dest");
         props.put("rotate.schedule.interval.ms", "1");
-        List<SinkRecord> records = new java.util.ArrayList<>();
+        List<SinkRecord> records = new ArrayList<>();
         for (long o = 0; o < 90; o++) {
             String dest = o == 45 ? null : "SLUICE_IT." + base.toUpperCase(java.util.Locale.ROOT) + "_" + o % 3;
             records.add(new SinkRecord("routed", 0, null, null, ROUTED,
@@ -558,7 +568,7 @@ class IcebergSinkIT {
         props.put("kafka.metadata.fields", "partition,offset,timestamp");
         props.put("iceberg.tables.default-partition-by", "day(_kafka_timestamp)");
         long day = 86_400_000L;
-        List<SinkRecord> records = new java.util.ArrayList<>();
+        List<SinkRecord> records = new ArrayList<>();
         for (String topic : List.of("orders", "orders.returns")) {
             for (SinkRecord r : Orders.records(0, 0, topic.equals("orders") ? 40 : 25)) {
                 records.add(new SinkRecord(topic, 0, null, null, r.valueSchema(), r.value(), r.kafkaOffset(),
@@ -612,29 +622,29 @@ class IcebergSinkIT {
         org.apache.avro.Schema row = org.apache.avro.SchemaBuilder.record("row").fields()
                 .requiredLong("id").endRecord();
         int tasks = 6;
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(tasks);
+        ExecutorService pool = Executors.newFixedThreadPool(tasks);
         try {
             for (int round = 0; round < 3; round++) { // a round can miss the race; three rarely all do
-                var namespace = org.apache.iceberg.catalog.Namespace.of("sluice_it_race_" + round);
-                var setup = (org.apache.iceberg.catalog.SupportsNamespaces) CatalogUtil.buildIcebergCatalog(
-                        "iceberg", properties, null);
-                IcebergRestCatalog.forget((Catalog) setup, namespace);
-                setup.dropNamespace(namespace);
-                var start = new java.util.concurrent.CyclicBarrier(tasks);
-                List<java.util.concurrent.Future<Boolean>> created = new java.util.ArrayList<>();
+                Namespace namespace = Namespace.of("sluice_it_race_" + round);
+                Catalog setup = CatalogUtil.buildIcebergCatalog("iceberg", properties, null);
+                IcebergRestCatalog.forget(setup, namespace);
+                ((SupportsNamespaces) setup).dropNamespace(namespace);
+                ((Closeable) setup).close();
+                CyclicBarrier start = new CyclicBarrier(tasks);
+                List<Future<Boolean>> created = new ArrayList<>();
                 for (int t = 0; t < tasks; t++) {
                     created.add(pool.submit(() -> {
-                        try (var catalog = new io.sluice.connect.s3.iceberg.IcebergCatalog("iceberg", properties,
-                                true, false, List.of(), Map.of())) {
+                        try (IcebergCatalog catalog = new IcebergCatalog("iceberg", properties, true, false,
+                                List.of(), Map.of())) {
                             IcebergTable table = catalog.table(namespace + ".orders");
-                            start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                            start.await(30, TimeUnit.SECONDS);
                             table.create(row);
                             return table.exists();
                         }
                     }));
                 }
-                for (var f : created) {
-                    assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                for (Future<Boolean> f : created) {
+                    assertThat(f.get(60, TimeUnit.SECONDS)).isTrue();
                 }
             }
         } finally {

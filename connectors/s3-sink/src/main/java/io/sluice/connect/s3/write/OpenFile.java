@@ -248,10 +248,9 @@ final class OpenFile {
     }
 
     /**
-     * The Avro form of rows with one Connect schema: the Avro schema, the compiled converter, and the codec of
-     * buffered rows.
+     * The Avro form of rows with one Connect schema: the Avro schema, the compiled converter, the codec of buffered
+     * rows, and which columns its files write without a dictionary.
      */
-    /** How rows of one Connect schema are converted, buffered and encoded. */
     record RowFormat(org.apache.avro.Schema avro, AvroValues.Converter converter, int valueFields, RowCodec codec,
             DictionaryChoice dictionaries) {
     }
