@@ -44,6 +44,9 @@ class ChunkRangesTest {
         assertThat(Position.chunkOf(offset)).isEqualTo(r);
         assertThat(Position.chunkOf(at(500).toMap(List.of(), new ChunkRange(null, 334L))))
                 .isEqualTo(new ChunkRange(null, 334L));
+        assertThat(Position.chunkOf(at(500).toMap(List.of(), new ChunkRange(667L, null))))
+                .isEqualTo(new ChunkRange(667L, null));
+        assertThat(at(500).toMap(List.of(), new ChunkRange(null, null))).isEqualTo(Map.of("incrementing", 500L));
         assertThat(Position.chunkOf(at(500).toMap())).isNull();
     }
 

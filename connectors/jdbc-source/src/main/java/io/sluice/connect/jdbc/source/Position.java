@@ -69,13 +69,19 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
      * id range, so a restart finds out which ids the position is about even when the chunks were split anew.
      */
     public Map<String, Object> toMap(List<List<Long>> encodedGaps, ChunkRange chunk) {
-        if (encodedGaps.isEmpty() && queryHash == null && rewoundFor == null && chunk == null) { // one per record
-            if (timestamp == null) {
+        if (encodedGaps.isEmpty() && queryHash == null && rewoundFor == null) { // one per record: small, immutable
+            if (chunk == null && timestamp == null) {
                 return incrementing == null ? Map.of() : Map.of(INCREMENTING, incrementing);
             }
-            if (incrementing != null) {
+            if (chunk == null && incrementing != null) {
                 return Map.of(TIMESTAMP, timestamp.toEpochMilli(), TIMESTAMP_NANOS, (long) timestamp.getNano(),
                         INCREMENTING, incrementing);
+            }
+            if (chunk != null && timestamp == null && incrementing != null) { // a chunk's records
+                return chunk.from() == null && chunk.to() == null ? Map.of(INCREMENTING, incrementing)
+                        : chunk.from() == null ? Map.of(INCREMENTING, incrementing, CHUNK_TO, chunk.to())
+                        : chunk.to() == null ? Map.of(INCREMENTING, incrementing, CHUNK_FROM, chunk.from())
+                        : Map.of(INCREMENTING, incrementing, CHUNK_FROM, chunk.from(), CHUNK_TO, chunk.to());
             }
         }
         Map<String, Object> m = new HashMap<>(8);
