@@ -70,18 +70,19 @@ public record Position(Instant timestamp, Long incrementing, List<Gap> gaps, Str
      */
     public Map<String, Object> toMap(List<List<Long>> encodedGaps, ChunkRange chunk) {
         if (encodedGaps.isEmpty() && queryHash == null && rewoundFor == null) { // one per record: small, immutable
-            if (chunk == null && timestamp == null) {
+            Long from = chunk == null ? null : chunk.from();
+            Long to = chunk == null ? null : chunk.to();
+            if (timestamp == null && from == null && to == null) {
                 return incrementing == null ? Map.of() : Map.of(INCREMENTING, incrementing);
             }
-            if (chunk == null && incrementing != null) {
+            if (timestamp == null && incrementing != null) { // a chunk's records
+                return from == null ? Map.of(INCREMENTING, incrementing, CHUNK_TO, to)
+                        : to == null ? Map.of(INCREMENTING, incrementing, CHUNK_FROM, from)
+                        : Map.of(INCREMENTING, incrementing, CHUNK_FROM, from, CHUNK_TO, to);
+            }
+            if (incrementing != null && from == null && to == null) {
                 return Map.of(TIMESTAMP, timestamp.toEpochMilli(), TIMESTAMP_NANOS, (long) timestamp.getNano(),
                         INCREMENTING, incrementing);
-            }
-            if (chunk != null && timestamp == null && incrementing != null) { // a chunk's records
-                return chunk.from() == null && chunk.to() == null ? Map.of(INCREMENTING, incrementing)
-                        : chunk.from() == null ? Map.of(INCREMENTING, incrementing, CHUNK_TO, chunk.to())
-                        : chunk.to() == null ? Map.of(INCREMENTING, incrementing, CHUNK_FROM, chunk.from())
-                        : Map.of(INCREMENTING, incrementing, CHUNK_FROM, chunk.from(), CHUNK_TO, chunk.to());
             }
         }
         Map<String, Object> m = new HashMap<>(8);
