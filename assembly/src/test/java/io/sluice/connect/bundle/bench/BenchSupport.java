@@ -151,6 +151,77 @@ final class BenchSupport {
     }
 
     /**
+     * With {@code -Dbench.threads=true}, prints where the worker's CPU went during {@code run}, per million records:
+     * by thread, threads whose names differ only in numbers taken together, highest first, then the rest of the
+     * process (garbage collector, JIT compiler and other threads the JVM does not list as Java threads).
+     */
+    static void printThreadCpu(String run, Map<Long, ConnectWorker.ThreadCpu> before, ConnectWorker worker,
+            long processCpuNanos, long records) {
+        if (!Boolean.getBoolean("bench.threads")) {
+            return;
+        }
+        Map<String, Long> byName = new HashMap<>();
+        long listed = 0;
+        for (Map.Entry<Long, ConnectWorker.ThreadCpu> e : worker.threadCpu().entrySet()) {
+            ConnectWorker.ThreadCpu was = before.get(e.getKey());
+            long used = e.getValue().cpuNanos() - (was == null ? 0 : was.cpuNanos());
+            byName.merge(e.getValue().name().replaceAll("\\d+", "#"), used, Long::sum);
+            listed += used;
+        }
+        StringBuilder line = new StringBuilder("  CPU-s per million records by thread, " + run + ":");
+        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> cpuPerMillion(e.getValue(), records) >= 0.05)
+                .forEach(e -> line.append(String.format(" %s %.2f;", e.getKey(), cpuPerMillion(e.getValue(), records))));
+        line.append(String.format(" not Java threads (GC, JIT, VM) %.2f", cpuPerMillion(processCpuNanos - listed,
+                records)));
+        System.out.println(line);
+    }
+
+    /**
+     * Time each of a process's threads has spent ready to run but waiting for a CPU, in nanoseconds by thread id, with
+     * the thread's name ({@code /proc/<pid>/task/<tid>/schedstat}, second field; {@code comm}, cut to 15 characters
+     * by the kernel). Empty where {@code /proc} has no such process.
+     */
+    static Map<Long, Map.Entry<String, Long>> runQueueWait(long pid) {
+        Map<Long, Map.Entry<String, Long>> out = new HashMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String[] stat = Files.readString(t.resolve("schedstat")).trim().split(" ");
+                    out.put(Long.parseLong(t.getFileName().toString()),
+                            Map.entry(Files.readString(t.resolve("comm")).trim(), Long.parseLong(stat[1])));
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /**
+     * With {@code -Dbench.threads=true}, prints how long the worker's threads waited for a CPU while ready to run
+     * during {@code run}, per million records, threads whose names differ only in numbers taken together: on two
+     * shared cores, the time a pipeline's bottleneck thread loses to the other processes and threads.
+     */
+    static void printRunQueueWait(String run, Map<Long, Map.Entry<String, Long>> before, long pid, long records) {
+        if (!Boolean.getBoolean("bench.threads")) {
+            return;
+        }
+        Map<String, Long> byName = new HashMap<>();
+        for (Map.Entry<Long, Map.Entry<String, Long>> e : runQueueWait(pid).entrySet()) {
+            Map.Entry<String, Long> was = before.get(e.getKey());
+            byName.merge(e.getValue().getKey().replaceAll("\\d+", "#"),
+                    e.getValue().getValue() - (was == null ? 0 : was.getValue()), Long::sum);
+        }
+        StringBuilder line = new StringBuilder("  waiting for a CPU, s per million records by thread, " + run + ":");
+        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(e -> line.append(String.format(" %s %.2f;", e.getKey(), cpuPerMillion(e.getValue(), records))));
+        System.out.println(line);
+    }
+
+    /**
      * CPU time each local process named {@code command} (e.g. {@code postgres}: the server and every backend) has
      * used so far, in nanoseconds by process id, from {@code /proc}; empty where there is none.
      */

@@ -24,7 +24,8 @@ import org.apache.kafka.clients.admin.Admin;
  * read with two tasks, and the worker's heap while reading a table twice the size, with a 512 MiB heap.
  *
  * <p>Run: {@code mvn -B -pl assembly -am -Pjdbc-bench -DskipTests verify} (README); {@code -Dbench.rows=...} to resize,
- * {@code -Dbench.only=jdbc|jdbc2|ceiling|ceiling2} for one pipeline alone (to profile it).
+ * {@code -Dbench.only=jdbc|jdbc2|ceiling|ceiling2} for one pipeline alone (to profile it), {@code -Dbench.threads=true}
+ * to print each run's CPU and waits for a CPU by thread.
  */
 public final class JdbcSourceBenchmark {
 
@@ -209,6 +210,7 @@ public final class JdbcSourceBenchmark {
                            ConnectWorker heapOf) throws Exception {
         ConnectWorker worker = cluster.worker(0);
         Map<Long, ConnectWorker.ThreadCpu> threadsBefore = worker.threadCpu();
+        Map<Long, Map.Entry<String, Long>> waitBefore = BenchSupport.runQueueWait(worker.pid());
         long cpuBefore = BenchSupport.cpuNanos(worker);
         Map<Long, Long> databaseBefore = BenchSupport.processesCpuNanos("postgres");
         long start = System.nanoTime();
@@ -218,6 +220,8 @@ public final class JdbcSourceBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(worker) - cpuBefore, count);
             double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker), count);
+            BenchSupport.printThreadCpu(name, threadsBefore, worker, BenchSupport.cpuNanos(worker) - cpuBefore, count);
+            BenchSupport.printRunQueueWait(name, waitBefore, worker.pid(), count);
             double database = BenchSupport.cpuPerMillion(BenchSupport.processesCpuSince("postgres", databaseBefore),
                     count);
             long bytes = BenchSupport.topicBytes(admin, topic);

@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code -Dbench.records.per.path=...} to resize, {@code -Dbench.only=backfill} for the backfill alone,
  * {@code -Dbench.only=single} for the single-path runs alone, {@code -Dbench.rounds=...} (3) rounds of those;
  * {@code -Dbench.only=days}, {@code idle} or {@code outage} for one of the Iceberg cases beside Apache Iceberg's
- * sink.
+ * sink; {@code -Dbench.threads=true} to print each run's CPU and waits for a CPU by thread.
  */
 public final class S3SinkBenchmark {
 
@@ -629,6 +629,7 @@ public final class S3SinkBenchmark {
             long count = BenchSupport.endOffsets(admin, topic);
             ConnectWorker worker = cluster.worker(0);
             Map<Long, ConnectWorker.ThreadCpu> threadsBefore = worker.threadCpu();
+            Map<Long, Map.Entry<String, Long>> waitBefore = BenchSupport.runQueueWait(worker.pid());
             long cpuBefore = BenchSupport.cpuNanos(worker);
             long start = System.nanoTime();
             cluster.rest().createConnector(name, config);
@@ -655,6 +656,9 @@ public final class S3SinkBenchmark {
                 double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(worker) - cpuBefore, done[0]);
                 double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker),
                         done[0]);
+                BenchSupport.printThreadCpu(name, threadsBefore, worker, BenchSupport.cpuNanos(worker) - cpuBefore,
+                        done[0]);
+                BenchSupport.printRunQueueWait(name, waitBefore, worker.pid(), done[0]);
                 if (atEnd != null) {
                     atEnd.run();
                 }

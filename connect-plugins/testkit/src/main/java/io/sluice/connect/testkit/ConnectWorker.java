@@ -169,6 +169,11 @@ public final class ConnectWorker {
         return process.log();
     }
 
+    /** The worker's operating-system process id (for {@code /proc}). */
+    public long pid() {
+        return process.pid();
+    }
+
     JavaProcess process() {
         return process;
     }

@@ -149,6 +149,11 @@ final class JavaProcess {
         return log;
     }
 
+    /** The operating system's id of the running process. */
+    long pid() {
+        return process.pid();
+    }
+
     /** The last {@code lines} lines of the log, for failure messages. */
     String tail(int lines) {
         try {
