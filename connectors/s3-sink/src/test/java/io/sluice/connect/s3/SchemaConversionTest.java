@@ -46,48 +46,6 @@ class SchemaConversionTest {
     }
 
     @Test
-    void stringsBecomeUtf8AndWriteTheBytesStringsWould() throws Exception {
-        Schema item = SchemaBuilder.struct().name("Item").field("sku", Schema.STRING_SCHEMA).build();
-        Schema value = SchemaBuilder.struct().name("Order").field("city", Schema.STRING_SCHEMA)
-                .field("note", Schema.OPTIONAL_STRING_SCHEMA).field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA))
-                .field("item", item).build();
-        org.apache.avro.Schema avro = AvroSchemas.toAvro(value);
-        AvroValues.Converter converter = AvroValues.compile(value, avro);
-        List<GenericRecord> converted = new java.util.ArrayList<>();
-        List<GenericRecord> asStrings = new java.util.ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            Struct struct = new Struct(value).put("city", List.of("Zoë's Köln", "東京", "Paris").get(i % 3))
-                    .put("note", i % 4 == 0 ? null : "note " + i).put("tags", List.of("t" + i % 7, "€"))
-                    .put("item", new Struct(item).put("sku", "sku-" + i));
-            GenericRecord row = (GenericRecord) converter.convert(struct);
-            assertThat(row.get("city")).isInstanceOf(org.apache.avro.util.Utf8.class);
-            converted.add(row);
-            GenericData.Record plain = new GenericData.Record(avro);
-            plain.put("city", struct.getString("city"));
-            plain.put("note", struct.getString("note"));
-            plain.put("tags", struct.getArray("tags"));
-            GenericData.Record plainItem = new GenericData.Record(avro.getField("item").schema());
-            plainItem.put("sku", struct.getStruct("item").getString("sku"));
-            plain.put("item", plainItem);
-            asStrings.add(plain);
-        }
-        assertThat(parquet(avro, converted)).isEqualTo(parquet(avro, asStrings));
-        assertThat(ParquetObjects.rows(parquet(avro, converted))).extracting(r -> r.get("city").toString())
-                .startsWith("Zoë's Köln", "東京", "Paris");
-    }
-
-    private static byte[] parquet(org.apache.avro.Schema avro, List<GenericRecord> rows) throws Exception {
-        ParquetObjects.Buffer out = new ParquetObjects.Buffer();
-        try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(out, avro,
-                new ParquetFiles.Settings(CompressionCodecName.SNAPPY, 8 << 20, 64 * 1024, true))) {
-            for (GenericRecord row : rows) {
-                writer.write(row);
-            }
-        }
-        return out.bytes.toByteArray();
-    }
-
-    @Test
     void schemalessRecordsShareAFileUntilTheyNoLongerFitAndThenMerge() {
         Map<String, Object> first = new HashMap<>(Map.of("id", 1L, "name", "a"));
         Schema s = SchemaInference.infer(first);

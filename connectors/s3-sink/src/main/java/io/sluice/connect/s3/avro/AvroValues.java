@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.util.Utf8;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -91,7 +90,7 @@ public final class AvroValues {
             case FLOAT -> v -> ((Number) v).floatValue();
             case DOUBLE -> v -> ((Number) v).doubleValue();
             case BOOLEAN -> v -> (Boolean) v;
-            case STRING -> v -> utf8((CharSequence) v);
+            case STRING -> v -> (CharSequence) v;
             case ENUM -> {
                 java.util.Set<String> symbols = java.util.Set.copyOf(avro.getEnumSymbols());
                 yield v -> {
@@ -109,14 +108,6 @@ public final class AvroValues {
             case RECORD -> record(connect, avro);
             default -> throw new IllegalArgumentException("No conversion to " + avro);
         };
-    }
-
-    /**
-     * Strings as Avro's {@code Utf8}: parquet-avro takes a Utf8's bytes as they are, where it wraps a String's in a
-     * ByteBuffer that its dictionary then hashes, compares and keeps through one more indirection.
-     */
-    private static Object utf8(Object v) {
-        return v instanceof String s ? new Utf8(s) : v;
     }
 
     private static Integer toInt(Object v) {
@@ -195,7 +186,6 @@ public final class AvroValues {
     private static final int FLOAT = 4;
     private static final int DOUBLE = 5;
     private static final int BYTES = 6;
-    private static final int STRING = 7;
 
     private static int kind(Schema avro) {
         if (avro.getLogicalType() != null && !(avro.getLogicalType() instanceof LogicalTypes.TimestampMillis)
@@ -205,8 +195,7 @@ public final class AvroValues {
             return NESTED; // decimal, date, time-millis: converted from Connect's BigDecimal and Date
         }
         return switch (avro.getType()) {
-            case BOOLEAN -> AS_IS;
-            case STRING -> STRING;
+            case BOOLEAN, STRING -> AS_IS;
             case INT -> INT;
             case LONG -> LONG;
             case FLOAT -> FLOAT;
@@ -224,7 +213,6 @@ public final class AvroValues {
                     : (Object) ((Number) v).longValue();
             case FLOAT -> v instanceof Float ? v : (Object) ((Number) v).floatValue();
             case DOUBLE -> v instanceof Double ? v : (Object) ((Number) v).doubleValue();
-            case STRING -> utf8(v);
             default -> v instanceof byte[] b ? ByteBuffer.wrap(b) : (ByteBuffer) v;
         };
     }
