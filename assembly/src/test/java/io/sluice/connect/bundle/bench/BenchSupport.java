@@ -165,16 +165,26 @@ final class BenchSupport {
         for (Map.Entry<Long, ConnectWorker.ThreadCpu> e : worker.threadCpu().entrySet()) {
             ConnectWorker.ThreadCpu was = before.get(e.getKey());
             long used = e.getValue().cpuNanos() - (was == null ? 0 : was.cpuNanos());
-            byName.merge(e.getValue().name().replaceAll("\\d+", "#"), used, Long::sum);
+            byName.merge(threadKind(e.getValue().name()), used, Long::sum);
             listed += used;
         }
-        StringBuilder line = new StringBuilder("  CPU-s per million records by thread, " + run + ":");
-        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        System.out.println(byThread("CPU-s per million records by thread, " + run + ":", byName, records)
+                + String.format(" not Java threads (GC, JIT, VM) %.2f", cpuPerMillion(processCpuNanos - listed,
+                records)));
+    }
+
+    /** Threads whose names differ only in numbers (pools, tasks of one connector) count as one. */
+    private static String threadKind(String name) {
+        return name.replaceAll("\\d+", "#");
+    }
+
+    /** {@code title}, then each kind of thread's seconds per million records, highest first, from 0.05 s. */
+    private static String byThread(String title, Map<String, Long> nanosByKind, long records) {
+        StringBuilder line = new StringBuilder("  " + title);
+        nanosByKind.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .filter(e -> cpuPerMillion(e.getValue(), records) >= 0.05)
                 .forEach(e -> line.append(String.format(" %s %.2f;", e.getKey(), cpuPerMillion(e.getValue(), records))));
-        line.append(String.format(" not Java threads (GC, JIT, VM) %.2f", cpuPerMillion(processCpuNanos - listed,
-                records)));
-        System.out.println(line);
+        return line.toString();
     }
 
     /**
@@ -212,13 +222,11 @@ final class BenchSupport {
         Map<String, Long> byName = new HashMap<>();
         for (Map.Entry<Long, Map.Entry<String, Long>> e : runQueueWait(pid).entrySet()) {
             Map.Entry<String, Long> was = before.get(e.getKey());
-            byName.merge(e.getValue().getKey().replaceAll("\\d+", "#"),
+            byName.merge(threadKind(e.getValue().getKey()),
                     e.getValue().getValue() - (was == null ? 0 : was.getValue()), Long::sum);
         }
-        StringBuilder line = new StringBuilder("  waiting for a CPU, s per million records by thread, " + run + ":");
-        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-                .forEach(e -> line.append(String.format(" %s %.2f;", e.getKey(), cpuPerMillion(e.getValue(), records))));
-        System.out.println(line);
+        System.out.println(byThread("waiting for a CPU, s per million records by thread, " + run + ":", byName,
+                records));
     }
 
     /**
