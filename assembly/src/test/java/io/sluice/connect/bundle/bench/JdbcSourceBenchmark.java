@@ -218,9 +218,10 @@ public final class JdbcSourceBenchmark {
         try (BenchSupport.HeapSampler heap = new BenchSupport.HeapSampler(heapOf); Admin admin = cluster.admin()) {
             Wait.until(count + " records in " + topic, TIMEOUT, () -> BenchSupport.endOffsets(admin, topic) >= count);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(worker) - cpuBefore, count);
+            long cpuNanos = BenchSupport.cpuNanos(worker) - cpuBefore;
+            double cpu = BenchSupport.cpuPerMillion(cpuNanos, count);
             double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker), count);
-            BenchSupport.printThreadCpu(name, threadsBefore, worker, BenchSupport.cpuNanos(worker) - cpuBefore, count);
+            BenchSupport.printThreadCpu(name, threadsBefore, worker, cpuNanos, count);
             BenchSupport.printRunQueueWait(name, waitBefore, worker.pid(), count);
             double database = BenchSupport.cpuPerMillion(BenchSupport.processesCpuSince("postgres", databaseBefore),
                     count);

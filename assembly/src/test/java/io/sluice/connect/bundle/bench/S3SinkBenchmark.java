@@ -653,11 +653,11 @@ public final class S3SinkBenchmark {
                     ending[0] = "not complete after " + limit.toSeconds() + " s";
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double cpu = BenchSupport.cpuPerMillion(BenchSupport.cpuNanos(worker) - cpuBefore, done[0]);
+                long cpuNanos = BenchSupport.cpuNanos(worker) - cpuBefore;
+                double cpu = BenchSupport.cpuPerMillion(cpuNanos, done[0]);
                 double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker),
                         done[0]);
-                BenchSupport.printThreadCpu(name, threadsBefore, worker, BenchSupport.cpuNanos(worker) - cpuBefore,
-                        done[0]);
+                BenchSupport.printThreadCpu(name, threadsBefore, worker, cpuNanos, done[0]);
                 BenchSupport.printRunQueueWait(name, waitBefore, worker.pid(), done[0]);
                 if (atEnd != null) {
                     atEnd.run();
