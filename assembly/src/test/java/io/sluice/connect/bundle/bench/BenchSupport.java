@@ -150,27 +150,48 @@ final class BenchSupport {
         return sum;
     }
 
+    /** {@code -Dbench.threads=true}: print each run's CPU and waits for a CPU by thread. */
+    private static final boolean THREADS = Boolean.getBoolean("bench.threads");
+
     /**
-     * With {@code -Dbench.threads=true}, prints where the worker's CPU went during {@code run}, per million records:
-     * by thread, threads whose names differ only in numbers taken together, highest first, then the rest of the
-     * process (garbage collector, JIT compiler and other threads the JVM does not list as Java threads).
+     * What {@link #printThreads} compares a run's end with: the time each of the worker's threads has waited for a CPU
+     * so far, by thread id, with its name; empty (and {@code /proc} not read) unless {@code -Dbench.threads=true}.
      */
-    static void printThreadCpu(String run, Map<Long, ConnectWorker.ThreadCpu> before, ConnectWorker worker,
-            long processCpuNanos, long records) {
-        if (!Boolean.getBoolean("bench.threads")) {
+    static Map<Long, Map.Entry<String, Long>> threadWaits(ConnectWorker worker) {
+        return THREADS ? runQueueWait(worker.pid()) : Map.of();
+    }
+
+    /**
+     * With {@code -Dbench.threads=true}, prints where the worker's time went during {@code run}, per million records,
+     * threads whose names differ only in numbers taken together, highest first: CPU by thread (the rest of the
+     * process, {@code processCpuNanos} minus the Java threads, being the garbage collector, JIT compiler and VM), then
+     * how long each thread was ready to run but waited for a CPU (on two shared cores, what a pipeline's bottleneck
+     * thread loses to the other threads and processes).
+     */
+    static void printThreads(String run, Map<Long, ConnectWorker.ThreadCpu> cpuBefore,
+            Map<Long, Map.Entry<String, Long>> waitsBefore, ConnectWorker worker, long processCpuNanos, long records) {
+        if (!THREADS) {
             return;
         }
-        Map<String, Long> byName = new HashMap<>();
+        Map<String, Long> cpu = new HashMap<>();
         long listed = 0;
         for (Map.Entry<Long, ConnectWorker.ThreadCpu> e : worker.threadCpu().entrySet()) {
-            ConnectWorker.ThreadCpu was = before.get(e.getKey());
+            ConnectWorker.ThreadCpu was = cpuBefore.get(e.getKey());
             long used = e.getValue().cpuNanos() - (was == null ? 0 : was.cpuNanos());
-            byName.merge(threadKind(e.getValue().name()), used, Long::sum);
+            cpu.merge(threadKind(e.getValue().name()), used, Long::sum);
             listed += used;
         }
-        System.out.println(byThread("CPU-s per million records by thread, " + run + ":", byName, records)
+        System.out.println(byThread("CPU-s per million records by thread, " + run + ":", cpu, records)
                 + String.format(" not Java threads (GC, JIT, VM) %.2f", cpuPerMillion(processCpuNanos - listed,
                 records)));
+        Map<String, Long> waits = new HashMap<>();
+        for (Map.Entry<Long, Map.Entry<String, Long>> e : runQueueWait(worker.pid()).entrySet()) {
+            Map.Entry<String, Long> was = waitsBefore.get(e.getKey());
+            waits.merge(threadKind(e.getValue().getKey()),
+                    e.getValue().getValue() - (was == null ? 0 : was.getValue()), Long::sum);
+        }
+        System.out.println(byThread("waiting for a CPU, s per million records by thread, " + run + ":", waits,
+                records));
     }
 
     /** Threads whose names differ only in numbers (pools, tasks of one connector) count as one. */
@@ -192,7 +213,7 @@ final class BenchSupport {
      * the thread's name ({@code /proc/<pid>/task/<tid>/schedstat}, second field; {@code comm}, cut to 15 characters
      * by the kernel). Empty where {@code /proc} has no such process.
      */
-    static Map<Long, Map.Entry<String, Long>> runQueueWait(long pid) {
+    private static Map<Long, Map.Entry<String, Long>> runQueueWait(long pid) {
         Map<Long, Map.Entry<String, Long>> out = new HashMap<>();
         try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : tasks.toList()) {
@@ -204,29 +225,10 @@ final class BenchSupport {
                     // the thread ended meanwhile
                 }
             }
-        } catch (java.io.IOException e) {
-            return out;
+        } catch (java.io.IOException noSuchProcess) {
+            // nothing to report
         }
         return out;
-    }
-
-    /**
-     * With {@code -Dbench.threads=true}, prints how long the worker's threads waited for a CPU while ready to run
-     * during {@code run}, per million records, threads whose names differ only in numbers taken together: on two
-     * shared cores, the time a pipeline's bottleneck thread loses to the other processes and threads.
-     */
-    static void printRunQueueWait(String run, Map<Long, Map.Entry<String, Long>> before, long pid, long records) {
-        if (!Boolean.getBoolean("bench.threads")) {
-            return;
-        }
-        Map<String, Long> byName = new HashMap<>();
-        for (Map.Entry<Long, Map.Entry<String, Long>> e : runQueueWait(pid).entrySet()) {
-            Map.Entry<String, Long> was = before.get(e.getKey());
-            byName.merge(threadKind(e.getValue().getKey()),
-                    e.getValue().getValue() - (was == null ? 0 : was.getValue()), Long::sum);
-        }
-        System.out.println(byThread("waiting for a CPU, s per million records by thread, " + run + ":", byName,
-                records));
     }
 
     /**

@@ -210,7 +210,7 @@ public final class JdbcSourceBenchmark {
                            ConnectWorker heapOf) throws Exception {
         ConnectWorker worker = cluster.worker(0);
         Map<Long, ConnectWorker.ThreadCpu> threadsBefore = worker.threadCpu();
-        Map<Long, Map.Entry<String, Long>> waitBefore = BenchSupport.runQueueWait(worker.pid());
+        Map<Long, Map.Entry<String, Long>> waitsBefore = BenchSupport.threadWaits(worker);
         long cpuBefore = BenchSupport.cpuNanos(worker);
         Map<Long, Long> databaseBefore = BenchSupport.processesCpuNanos("postgres");
         long start = System.nanoTime();
@@ -221,8 +221,7 @@ public final class JdbcSourceBenchmark {
             long cpuNanos = BenchSupport.cpuNanos(worker) - cpuBefore;
             double cpu = BenchSupport.cpuPerMillion(cpuNanos, count);
             double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker), count);
-            BenchSupport.printThreadCpu(name, threadsBefore, worker, cpuNanos, count);
-            BenchSupport.printRunQueueWait(name, waitBefore, worker.pid(), count);
+            BenchSupport.printThreads(name, threadsBefore, waitsBefore, worker, cpuNanos, count);
             double database = BenchSupport.cpuPerMillion(BenchSupport.processesCpuSince("postgres", databaseBefore),
                     count);
             long bytes = BenchSupport.topicBytes(admin, topic);

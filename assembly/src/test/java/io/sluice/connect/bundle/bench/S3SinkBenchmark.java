@@ -629,7 +629,7 @@ public final class S3SinkBenchmark {
             long count = BenchSupport.endOffsets(admin, topic);
             ConnectWorker worker = cluster.worker(0);
             Map<Long, ConnectWorker.ThreadCpu> threadsBefore = worker.threadCpu();
-            Map<Long, Map.Entry<String, Long>> waitBefore = BenchSupport.runQueueWait(worker.pid());
+            Map<Long, Map.Entry<String, Long>> waitsBefore = BenchSupport.threadWaits(worker);
             long cpuBefore = BenchSupport.cpuNanos(worker);
             long start = System.nanoTime();
             cluster.rest().createConnector(name, config);
@@ -657,8 +657,7 @@ public final class S3SinkBenchmark {
                 double cpu = BenchSupport.cpuPerMillion(cpuNanos, done[0]);
                 double threads = BenchSupport.cpuPerMillion(BenchSupport.sluiceThreadsCpu(threadsBefore, worker),
                         done[0]);
-                BenchSupport.printThreadCpu(name, threadsBefore, worker, cpuNanos, done[0]);
-                BenchSupport.printRunQueueWait(name, waitBefore, worker.pid(), done[0]);
+                BenchSupport.printThreads(name, threadsBefore, waitsBefore, worker, cpuNanos, done[0]);
                 if (atEnd != null) {
                     atEnd.run();
                 }
